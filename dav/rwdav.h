@@ -1,0 +1,229 @@
+/*
+ * rwdav: WebDAV request header and body validation (RFC 4918, RFC 9110,
+ * [MS-WDV], [MS-WDVSE]) for mod_retrywith.
+ *
+ * This library depends on APR and libxml2 only; it never includes an httpd
+ * header, so unit tests and fuzzers link it directly.
+ *
+ * Conventions:
+ *  - every parser takes a pool plus pointer and length; the value need not be
+ *    NUL-terminated and may contain NUL bytes;
+ *  - it returns NULL on success, or an rwdav_error allocated in the pool;
+ *  - outputs are allocated in the pool; nothing is logged here.
+ */
+#ifndef RWDAV_H
+#define RWDAV_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* IIS sub-statuses of 400 (KB 943891 names). */
+typedef enum {
+    RWDAV_SUB_NONE = 0,
+    RWDAV_SUB_DESTINATION = 1,
+    RWDAV_SUB_DEPTH = 2,
+    RWDAV_SUB_IF = 3,
+    RWDAV_SUB_OVERWRITE = 4,
+    RWDAV_SUB_TRANSLATE = 5,
+    RWDAV_SUB_BODY = 6,
+    RWDAV_SUB_CONTENT_LENGTH = 7,
+    RWDAV_SUB_TIMEOUT = 8,
+    RWDAV_SUB_LOCK_TOKEN = 9
+} rwdav_substatus;
+
+#define RWDAV_SUB_MAX 9
+
+typedef struct rwdav_error {
+    int status;              /* HTTP status to answer: 400, 403, 413, 502 */
+    rwdav_substatus sub;     /* the rule family that refused the request */
+    const char *field;       /* header name, or "request body" */
+    const char *reason;      /* static, human-readable, never request data */
+    apr_size_t offset;       /* byte offset of the fault within the value */
+    const char *condition;   /* RFC 4918 §16 DAV: precondition, or NULL */
+} rwdav_error;
+
+rwdav_error *rwdav_error_make(apr_pool_t *p, int status, rwdav_substatus sub,
+                              const char *reason, apr_size_t offset);
+
+/* "Invalid Depth Header" etc.; "" for RWDAV_SUB_NONE. */
+const char *rwdav_substatus_name(rwdav_substatus sub);
+/* Element name used in the DAV:error body, e.g. "invalid-depth-header". */
+const char *rwdav_substatus_element(rwdav_substatus sub);
+/* The header the rule family reads, e.g. "Depth"; "request body" for 400.6. */
+const char *rwdav_substatus_field(rwdav_substatus sub);
+
+/* Caps. Zero fields are replaced by the defaults below. */
+typedef struct rwdav_limits {
+    apr_size_t header_len;      /* any single header value */
+    apr_size_t if_lists;        /* Lists in one If header */
+    apr_size_t if_conditions;   /* Conditions in one If header, all lists */
+    apr_size_t body_bytes;      /* XML request body */
+    apr_size_t xml_depth;       /* element nesting in a request body */
+    apr_size_t timeout_types;   /* TimeTypes in one Timeout header */
+} rwdav_limits;
+
+#define RWDAV_DEFAULT_HEADER_LEN     8192
+#define RWDAV_DEFAULT_IF_LISTS       64
+#define RWDAV_DEFAULT_IF_CONDITIONS  256
+#define RWDAV_DEFAULT_BODY_BYTES     1000000
+#define RWDAV_DEFAULT_XML_DEPTH      64
+#define RWDAV_DEFAULT_TIMEOUT_TYPES  16
+
+void rwdav_limits_default(rwdav_limits *lim);
+
+/* Methods whose rules differ. */
+typedef enum {
+    RWDAV_M_OTHER = 0,
+    RWDAV_M_GET, RWDAV_M_PUT, RWDAV_M_DELETE, RWDAV_M_MKCOL,
+    RWDAV_M_COPY, RWDAV_M_MOVE, RWDAV_M_PROPFIND, RWDAV_M_PROPPATCH,
+    RWDAV_M_LOCK, RWDAV_M_UNLOCK, RWDAV_M_OPTIONS
+} rwdav_method;
+
+/* ---- Depth (RFC 4918 §10.2, per-method rules §9) ---- */
+typedef enum {
+    RWDAV_DEPTH_ABSENT = -2,
+    RWDAV_DEPTH_0 = 0,
+    RWDAV_DEPTH_1 = 1,
+    RWDAV_DEPTH_INFINITY = 3
+} rwdav_depth;
+
+/* Syntax only: "0", "1" or "infinity" (case-insensitive), nothing else. */
+rwdav_error *rwdav_depth_parse(apr_pool_t *p, const char *v, apr_size_t len,
+                               rwdav_depth *out);
+/* Per-method rule; depth may be RWDAV_DEPTH_ABSENT. is_collection is the
+ * target's type (unknown targets count as non-collections). A PROPFIND of
+ * infinite depth (or without Depth) on a collection gets 403 with
+ * DAV:propfind-finite-depth unless allow_infinity is set. */
+rwdav_error *rwdav_depth_check(apr_pool_t *p, rwdav_method m, rwdav_depth d,
+                               int is_collection, int allow_infinity);
+
+/* ---- Overwrite (§10.6) and Translate ([MS-WDVSE] §2.2.1) ---- */
+rwdav_error *rwdav_overwrite_parse(apr_pool_t *p, const char *v,
+                                   apr_size_t len, int *overwrite);
+/* *translate: 1 for t, 0 for f, -1 for an ignored other value (lenient). */
+rwdav_error *rwdav_translate_parse(apr_pool_t *p, const char *v,
+                                   apr_size_t len, int strict, int *translate);
+
+/* ---- URI pieces (RFC 3986) shared by Destination, If and Lock-Token ---- */
+typedef struct rwdav_uri {
+    const char *scheme;   /* lower-cased; NULL for a path-absolute ref */
+    const char *host;     /* lower-cased; IPv6 literal keeps its brackets */
+    int port;             /* explicit port, or 0 */
+    const char *path;     /* raw (still percent-encoded), "/" if empty */
+    const char *query;    /* raw, without '?', or NULL */
+    int has_userinfo;
+} rwdav_uri;
+
+/* absolute-URI per RFC 3986 §4.3: scheme ":" hier-part [ "?" query ].
+ * Returns the offset of the first offending byte, or len when valid. */
+apr_size_t rwdav_scan_absolute_uri(const char *v, apr_size_t len);
+
+/* opaquelocktoken URIs must match RFC 4918 Appendix C:
+ * "opaquelocktoken:" UUID [path-absolute]. Returns 1 when the URI is valid
+ * for its scheme, 0 otherwise; *has_path tells whether a path follows. */
+int rwdav_locktoken_uri_ok(const char *v, apr_size_t len, int *has_path);
+
+/* ---- Destination (§10.3, §8.3) ---- */
+typedef struct rwdav_origin {
+    const char *scheme;   /* "http" or "https" */
+    const char *host;     /* Host the client used (lower-case), no port */
+    int port;             /* effective port of the request */
+} rwdav_origin;
+
+typedef struct rwdav_destination {
+    rwdav_uri uri;
+    /* An absolute URI mod_dav accepts: the value itself when it already is,
+     * else built from the origin and the path (the query dropped). */
+    const char *absolute;
+    int rewritten;        /* absolute differs from the header value */
+} rwdav_destination;
+
+/* Returns 400.1 for syntax, 502 (sub 1) for another scheme, host or port. */
+rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
+                                     apr_size_t len, const rwdav_origin *self,
+                                     const rwdav_limits *lim,
+                                     rwdav_destination *out);
+
+/* Percent-decodes a path and refuses NUL, bad escapes and dot-segments that
+ * climb above "/". Returns NULL and sets *decoded on success. */
+rwdav_error *rwdav_path_check(apr_pool_t *p, rwdav_substatus sub,
+                              const char *path, apr_size_t len,
+                              const char **decoded);
+
+/* ---- If (§10.4) ---- */
+typedef struct rwdav_if_condition {
+    int negated;
+    int is_etag;
+    const char *value;    /* state token URI, or entity-tag with quotes */
+} rwdav_if_condition;
+
+typedef struct rwdav_if_list {
+    const char *resource;               /* Resource-Tag URI, or NULL */
+    apr_array_header_t *conditions;     /* of rwdav_if_condition */
+} rwdav_if_list;
+
+typedef struct rwdav_if {
+    int tagged;
+    apr_array_header_t *lists;          /* of rwdav_if_list */
+    /* The same header in the form mod_dav 2.4 parses as the RFC means it
+     * (e.g. "not" spelled "Not"); equal to the input when nothing changed. */
+    const char *normalized;
+    int rewritten;
+} rwdav_if;
+
+rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
+                            const rwdav_limits *lim, rwdav_if *out);
+
+/* ---- Timeout (§10.7) ---- */
+typedef struct rwdav_timeout {
+    apr_array_header_t *seconds;  /* of apr_int64_t; -1 means Infinite */
+    const char *normalized;       /* canonical "Second-N, Infinite" form */
+    int rewritten;
+} rwdav_timeout;
+
+#define RWDAV_TIMEOUT_MAX 4294967295LL
+
+rwdav_error *rwdav_timeout_parse(apr_pool_t *p, const char *v, apr_size_t len,
+                                 const rwdav_limits *lim, rwdav_timeout *out);
+
+/* ---- Lock-Token (§10.5) ---- */
+/* *token gets the URI without brackets. allow_bare accepts the bracketless
+ * form some Windows clients send; *normalized is then "<" token ">". */
+rwdav_error *rwdav_locktoken_parse(apr_pool_t *p, const char *v,
+                                   apr_size_t len, int allow_bare,
+                                   const char **token, const char **normalized);
+
+/* ---- Request bodies (§14, §9.1, §9.2, §9.10) ---- */
+/* Initialises libxml2 once per process (call before threads start). */
+void rwdav_init(void);
+
+typedef enum {
+    RWDAV_BODY_PROPFIND,
+    RWDAV_BODY_PROPPATCH,
+    RWDAV_BODY_LOCKINFO
+} rwdav_body_kind;
+
+typedef struct rwdav_body rwdav_body;
+
+/* The parser's memory is released by a cleanup on p. */
+rwdav_body *rwdav_body_create(apr_pool_t *p, rwdav_body_kind kind,
+                              const rwdav_limits *lim);
+/* Feed any split of the body; the verdict does not depend on the split. */
+rwdav_error *rwdav_body_feed(rwdav_body *b, const char *buf, apr_size_t len);
+/* End of body. An empty body is legal for PROPFIND and LOCK only. */
+rwdav_error *rwdav_body_finish(rwdav_body *b);
+/* Bytes fed so far. */
+apr_size_t rwdav_body_size(const rwdav_body *b);
+
+/* Escapes &, <, >, " and ' for XML text and attributes, and replaces bytes
+ * that are not printable ASCII by '?', so untrusted text is always safe. */
+const char *rwdav_xml_escape(apr_pool_t *p, const char *s, apr_size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RWDAV_H */

@@ -1,0 +1,271 @@
+/* If: the RFC 4918 §10.4 grammar, with the normalisations that let mod_dav
+ * 2.4 read a valid header the way the RFC means it. */
+#include <string.h>
+#include <apr_strings.h>
+
+#include "rwdav.h"
+#include "rwdav_scan.h"
+
+/* A span of the input replaced in the header handed to mod_dav. */
+typedef struct {
+    apr_size_t start, end;
+    const char *with;
+} if_edit;
+
+typedef struct {
+    apr_pool_t *p;
+    const char *v;
+    apr_size_t len, i;
+    apr_array_header_t *edits;
+} if_scan;
+
+#define IF_ERR(s, why, at) \
+    rwdav_error_make((s)->p, 400, RWDAV_SUB_IF, (why), (at))
+
+static void skip_lws(if_scan *s)
+{
+    while (s->i < s->len && (s->v[s->i] == ' ' || s->v[s->i] == '\t'))
+        s->i++;
+}
+
+static void edit(if_scan *s, apr_size_t start, apr_size_t end,
+                 const char *with)
+{
+    if_edit *e = apr_array_push(s->edits);
+    e->start = start;
+    e->end = end;
+    e->with = with;
+}
+
+/* "<" ... ">" with no LWS inside; returns the content span. */
+static rwdav_error *angle(if_scan *s, const char *what, apr_size_t *cs,
+                          apr_size_t *ce)
+{
+    const char *gt = memchr(s->v + s->i + 1, '>', s->len - s->i - 1);
+    if (!gt)
+        return IF_ERR(s, what, s->i);
+    *cs = s->i + 1;
+    *ce = (apr_size_t)(gt - s->v);
+    s->i = *ce + 1;
+    return NULL;
+}
+
+static rwdav_error *resource_tag(if_scan *s, rwdav_if_list *l)
+{
+    apr_size_t cs, ce, off;
+    const char *why, *decoded;
+    rwdav_uri u;
+    rwdav_error *e;
+
+    if ((e = angle(s, "unterminated Resource-Tag", &cs, &ce)) != NULL)
+        return e;
+    if ((why = rwdav_parse_ref(s->p, s->v + cs, ce - cs, 1, &u, &off)))
+        return IF_ERR(s, apr_pstrcat(s->p, "Resource-Tag: ", why, NULL),
+                      cs + off);
+    /* mod_dav keeps only the path of a tag and refuses one without it */
+    if (u.scheme && (strcmp(u.scheme, "http") && strcmp(u.scheme, "https")))
+        return IF_ERR(s, "a Resource-Tag must be an http(s) URI or an "
+                      "absolute path", cs);
+    if (u.scheme && (!u.host || !*u.host || u.has_userinfo))
+        return IF_ERR(s, "Resource-Tag: an http(s) URI needs a host and "
+                      "no userinfo", cs);
+    if ((e = rwdav_path_check(s->p, RWDAV_SUB_IF, u.path, strlen(u.path),
+                              &decoded)) != NULL) {
+        e->offset = cs;
+        return e;
+    }
+    l->resource = apr_pstrmemdup(s->p, s->v + cs, ce - cs);
+    return NULL;
+}
+
+static rwdav_error *state_token(if_scan *s, rwdav_if_condition *c)
+{
+    apr_size_t cs, ce, off;
+    int has_path;
+    rwdav_error *e;
+
+    if ((e = angle(s, "unterminated state token (missing '>')", &cs, &ce)))
+        return e;
+    off = rwdav_scan_absolute_uri(s->v + cs, ce - cs);
+    if (off != ce - cs)
+        return IF_ERR(s, ce == cs ? "empty state token"
+                                  : "a state token must be an absolute URI",
+                      cs + off);
+    if (!rwdav_locktoken_uri_ok(s->v + cs, ce - cs, &has_path))
+        return IF_ERR(s, "malformed opaquelocktoken URI (RFC 4918 App. C)",
+                      cs);
+    /* mod_dav_fs cannot parse a token with a path, nor a list holding ')';
+     * neither can name one of its locks, so both become a token that
+     * matches nothing, exactly as the RFC evaluates them. */
+    if (has_path || memchr(s->v + cs, ')', ce - cs))
+        edit(s, cs, ce, "DAV:no-lock");
+    c->value = apr_pstrmemdup(s->p, s->v + cs, ce - cs);
+    return NULL;
+}
+
+static rwdav_error *etag(if_scan *s, rwdav_if_condition *c)
+{
+    apr_size_t st = ++s->i, k;
+    int odd = 0;
+
+    if (s->i + 1 < s->len && s->v[s->i] == 'W' && s->v[s->i + 1] == '/')
+        s->i += 2;
+    if (s->i >= s->len || s->v[s->i] != '"')
+        return IF_ERR(s, "an entity-tag must be quoted", s->i);
+    for (k = s->i + 1; k < s->len && s->v[k] != '"'; k++) {
+        if (!RWC_IS(s->v[k], RWC_ETAGC))
+            return IF_ERR(s, "character not allowed in an entity-tag", k);
+        if (s->v[k] == ')' || s->v[k] == ']')
+            odd = 1;
+    }
+    if (k >= s->len)
+        return IF_ERR(s, "unterminated entity-tag", s->i);
+    if (k + 1 >= s->len || s->v[k + 1] != ']')
+        return IF_ERR(s, "entity-tag not closed by ']'", k + 1);
+    if (odd)
+        edit(s, st, k + 1, "\"rw-no-match\"");
+    c->value = apr_pstrmemdup(s->p, s->v + st, k + 1 - st);
+    s->i = k + 2;
+    return NULL;
+}
+
+static rwdav_error *list(if_scan *s, rwdav_if_list *l, apr_size_t *total,
+                         const rwdav_limits *lim)
+{
+    apr_size_t open = s->i++;
+    rwdav_error *e;
+
+    l->conditions = apr_array_make(s->p, 2, sizeof(rwdav_if_condition));
+    for (;;) {
+        rwdav_if_condition *c;
+        skip_lws(s);
+        if (s->i >= s->len)
+            return IF_ERR(s, "unclosed list (missing ')')", open);
+        if (s->v[s->i] == ')') {
+            if (l->conditions->nelts == 0)
+                return IF_ERR(s, "empty list '()'", open);
+            s->i++;
+            return NULL;
+        }
+        if (++*total > lim->if_conditions)
+            return IF_ERR(s, "too many conditions", s->i);
+        c = apr_array_push(l->conditions);
+        memset(c, 0, sizeof(*c));
+        if (s->i + 3 <= s->len && rwdav_ieq(s->v + s->i, 3, "not")) {
+            if (memcmp(s->v + s->i, "Not", 3))
+                edit(s, s->i, s->i + 3, "Not");
+            c->negated = 1;
+            s->i += 3;
+            skip_lws(s);
+            if (s->i >= s->len)
+                return IF_ERR(s, "unclosed list (missing ')')", open);
+        }
+        if (s->v[s->i] == '<') {
+            if ((e = state_token(s, c)) != NULL)
+                return e;
+        }
+        else if (s->v[s->i] == '[') {
+            c->is_etag = 1;
+            if ((e = etag(s, c)) != NULL)
+                return e;
+        }
+        else {
+            return IF_ERR(s, (s->v[s->i] == 'N' || s->v[s->i] == 'n')
+                             && c->negated
+                             ? "'Not' may appear once per condition"
+                             : "expected '<', '[', 'Not' or ')' in a list",
+                          s->i);
+        }
+    }
+}
+
+rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
+                            const rwdav_limits *lim, rwdav_if *out)
+{
+    rwdav_limits l = *lim;
+    if_scan s;
+    apr_size_t total = 0, since_tag = 0;
+    const char *resource = NULL;
+    int tagged = -1;
+    rwdav_error *e;
+
+    rwdav_limits_default(&l);
+    memset(out, 0, sizeof(*out));
+    s.p = p;
+    s.v = v;
+    s.len = len;
+    s.i = 0;
+    if (len == 0)
+        return IF_ERR(&s, "empty If header", 0);
+    if (len > l.header_len)
+        return IF_ERR(&s, "If header too long", l.header_len);
+    s.edits = apr_array_make(p, 1, sizeof(if_edit));
+    out->lists = apr_array_make(p, 2, sizeof(rwdav_if_list));
+
+    for (;;) {
+        skip_lws(&s);
+        if (s.i >= len)
+            break;
+        if (v[s.i] == '<') {
+            rwdav_if_list tag;
+            if (tagged == 0)
+                return IF_ERR(&s, "tagged and untagged lists are mixed", s.i);
+            if (tagged == 1 && since_tag == 0)
+                return IF_ERR(&s, "a Resource-Tag must be followed by a list",
+                              s.i);
+            tagged = 1;
+            memset(&tag, 0, sizeof(tag));
+            if ((e = resource_tag(&s, &tag)) != NULL)
+                return e;
+            resource = tag.resource;
+            since_tag = 0;
+        }
+        else if (v[s.i] == '(') {
+            rwdav_if_list *li;
+            if (tagged == -1)
+                tagged = 0;
+            if ((apr_size_t)out->lists->nelts >= l.if_lists)
+                return IF_ERR(&s, "too many lists", s.i);
+            li = apr_array_push(out->lists);
+            li->resource = resource;
+            if ((e = list(&s, li, &total, &l)) != NULL)
+                return e;
+            since_tag++;
+        }
+        else {
+            return IF_ERR(&s, v[s.i] == ','
+                          ? "the If header is not a list: send it once"
+                          : "expected '(' or '<'", s.i);
+        }
+    }
+    if (tagged == 1 && since_tag == 0)
+        return IF_ERR(&s, "a Resource-Tag must be followed by a list", len);
+    out->tagged = tagged == 1;
+
+    if (s.edits->nelts) {
+        apr_size_t at = 0, n = 0;
+        int k;
+        char *buf;
+        if_edit *ed = (if_edit *)s.edits->elts;
+        for (k = 0; k < s.edits->nelts; k++)
+            n += ed[k].start - at + strlen(ed[k].with), at = ed[k].end;
+        n += len - at;
+        buf = apr_palloc(p, n + 1);
+        for (at = 0, n = 0, k = 0; k < s.edits->nelts; k++) {
+            apr_size_t w = strlen(ed[k].with);
+            memcpy(buf + n, v + at, ed[k].start - at);
+            n += ed[k].start - at;
+            memcpy(buf + n, ed[k].with, w);
+            n += w;
+            at = ed[k].end;
+        }
+        memcpy(buf + n, v + at, len - at);
+        buf[n + len - at] = '\0';
+        out->normalized = buf;
+        out->rewritten = 1;
+    }
+    else {
+        out->normalized = apr_pstrmemdup(p, v, len);
+    }
+    return NULL;
+}

@@ -1,0 +1,39 @@
+/* Character classes of RFC 3986 and RFC 9110 as one table, and the URI
+ * scanners shared by Destination, If and Lock-Token. Internal to dav/. */
+#ifndef RWDAV_SCAN_H
+#define RWDAV_SCAN_H
+
+#include <apr_general.h>
+
+#include "rwdav.h"
+
+enum {
+    RWC_ALPHA = 0x01,
+    RWC_DIGIT = 0x02,
+    RWC_UNRESERVED_EXTRA = 0x04,  /* - . _ ~ */
+    RWC_SUB_DELIM = 0x08,         /* ! $ & ' ( ) * + , ; = */
+    RWC_HEX = 0x10,
+    RWC_ETAGC = 0x20,             /* %x21 / %x23-7E / obs-text */
+    RWC_SCHEME_EXTRA = 0x40       /* + - . */
+};
+
+extern const unsigned char rwdav_ctype[256];
+
+#define RWC_IS(c, cls) (rwdav_ctype[(unsigned char)(c)] & (cls))
+#define RWC_UNRESERVED (RWC_ALPHA | RWC_DIGIT | RWC_UNRESERVED_EXTRA)
+/* pchar without pct-encoded, which the scanners handle themselves */
+#define RWC_PCHAR(c) (RWC_IS(c, RWC_UNRESERVED | RWC_SUB_DELIM) \
+                      || (c) == ':' || (c) == '@')
+
+int rwdav_hexval(unsigned char c);
+
+/* ASCII case-insensitive compare of a counted string with a literal. */
+int rwdav_ieq(const char *s, apr_size_t len, const char *lit);
+
+/* Parses a Simple-ref: an absolute-URI, or (allow_path) a path-absolute
+ * with an optional query. Returns NULL and fills *u (when not NULL), or a
+ * static reason with *off at the offending byte. */
+const char *rwdav_parse_ref(apr_pool_t *p, const char *v, apr_size_t len,
+                            int allow_path, rwdav_uri *u, apr_size_t *off);
+
+#endif

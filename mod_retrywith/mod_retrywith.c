@@ -1,0 +1,54 @@
+/* mod_retrywith: a strict front door for mod_dav. Module record, hooks and
+ * startup; the checks are in rw_check.c, the rules in ../dav. */
+#include <dlfcn.h>
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_log.h"
+#include "http_request.h"
+
+#include "rw_glue.h"
+#include "rw_log.h"
+
+static int rw_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s)
+{
+    rwdav_init();
+    if (!ap_find_linked_module("mod_dav.c")) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, RW_LOGNO(00001)
+                     "mod_dav is not loaded: mod_retrywith has nothing to "
+                     "check");
+        rw_dav_provider_name = NULL;
+        return OK;
+    }
+    /* Looked up, not linked, so LoadModule order does not matter. */
+    rw_dav_provider_name = (const char *(*)(request_rec *))
+        dlsym(RTLD_DEFAULT, "dav_get_provider_name");
+    if (!rw_dav_provider_name)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, RW_LOGNO(00002)
+                     "dav_get_provider_name not found: GET and HEAD in DAV "
+                     "locations will not be checked");
+    return OK;
+}
+
+static void rw_register_hooks(apr_pool_t *p)
+{
+    static const char *const before_dav[] = { "mod_dav.c", NULL };
+
+    ap_hook_post_config(rw_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(rw_handler, NULL, before_dav, APR_HOOK_MIDDLE);
+    rw_replay_filter = ap_register_input_filter("RETRYWITH_REPLAY",
+                                                rw_replay_in, NULL,
+                                                AP_FTYPE_RESOURCE);
+}
+
+AP_DECLARE_MODULE(retrywith) = {
+    STANDARD20_MODULE_STUFF,
+    rw_create_dir_conf,
+    rw_merge_dir_conf,
+    NULL,
+    NULL,
+    rw_cmds,
+    rw_register_hooks,
+    AP_MODULE_FLAG_NONE
+};

@@ -1,0 +1,234 @@
+/* The handler that runs just before mod_dav's: headers first (so a refused
+ * request with Expect: 100-continue is never asked for its body), then the
+ * XML body of PROPFIND, PROPPATCH and LOCK. */
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+
+#include "rw_glue.h"
+#include "rw_log.h"
+
+APLOG_USE_MODULE(retrywith);
+
+const char *(*rw_dav_provider_name)(request_rec *r);
+
+static rwdav_method method_of(const request_rec *r)
+{
+    switch (r->method_number) {
+    case M_GET: return RWDAV_M_GET;
+    case M_PUT: return RWDAV_M_PUT;
+    case M_DELETE: return RWDAV_M_DELETE;
+    case M_MKCOL: return RWDAV_M_MKCOL;
+    case M_COPY: return RWDAV_M_COPY;
+    case M_MOVE: return RWDAV_M_MOVE;
+    case M_PROPFIND: return RWDAV_M_PROPFIND;
+    case M_PROPPATCH: return RWDAV_M_PROPPATCH;
+    case M_LOCK: return RWDAV_M_LOCK;
+    case M_UNLOCK: return RWDAV_M_UNLOCK;
+    case M_OPTIONS: return RWDAV_M_OPTIONS;
+    default: return RWDAV_M_OTHER;
+    }
+}
+
+/* This server as the client addressed it: what a Destination must match. */
+static void origin_of(request_rec *r, rwdav_origin *o)
+{
+    const char *host = r->hostname ? r->hostname : "";
+    const char *hh = apr_table_get(r->headers_in, "Host");
+    char *h = apr_pstrdup(r->pool, host), *c;
+
+    for (c = h; *c; c++)
+        *c = apr_tolower(*c);
+    o->scheme = ap_http_scheme(r);
+    o->host = h;
+    o->port = 0;
+    if (r->parsed_uri.hostname && r->parsed_uri.port_str)
+        o->port = r->parsed_uri.port;
+    else if (hh) {
+        const char *colon = strrchr(hh, ':');
+        const char *bracket = strrchr(hh, ']');
+        if (colon && (!bracket || colon > bracket) && colon[1])
+            o->port = atoi(colon + 1);
+    }
+    else {
+        o->port = ap_get_server_port(r);
+    }
+}
+
+typedef struct {
+    request_rec *r;
+    const rw_dir_conf *conf;
+    rwdav_limits lim;
+    rwdav_method m;
+} rw_req;
+
+#define REFUSE(rq, err, val) rw_refuse((rq)->r, (err), (val))
+
+static int check_headers(rw_req *q)
+{
+    request_rec *r = q->r;
+    apr_table_t *h = r->headers_in;
+    rwdav_error *e;
+    const char *v;
+    int is_coll = r->finfo.filetype == APR_DIR;
+
+    if (q->m == RWDAV_M_UNLOCK) {
+        const char *token, *norm;
+        v = apr_table_get(h, "Lock-Token");
+        if (!v)
+            return REFUSE(q, rwdav_error_make(r->pool, 400,
+                          RWDAV_SUB_LOCK_TOKEN,
+                          "UNLOCK needs a Lock-Token header", 0), NULL);
+        e = rwdav_locktoken_parse(r->pool, v, strlen(v),
+                                  RW_FLAG(q->conf->bare_lock_token, 0),
+                                  &token, &norm);
+        if (e)
+            return REFUSE(q, e, v);
+        if (strcmp(norm, v))
+            apr_table_setn(h, "Lock-Token", norm);
+    }
+
+    if (q->m == RWDAV_M_PROPFIND || q->m == RWDAV_M_COPY
+        || q->m == RWDAV_M_MOVE || q->m == RWDAV_M_LOCK
+        || q->m == RWDAV_M_DELETE) {
+        rwdav_depth d = RWDAV_DEPTH_ABSENT;
+        v = apr_table_get(h, "Depth");
+        if (v && (e = rwdav_depth_parse(r->pool, v, strlen(v), &d)) != NULL)
+            return REFUSE(q, e, v);
+        e = rwdav_depth_check(r->pool, q->m, d, is_coll,
+                              RW_FLAG(q->conf->depth_infinity, 0));
+        if (e)
+            return REFUSE(q, e, v);
+    }
+
+    if (q->m == RWDAV_M_COPY || q->m == RWDAV_M_MOVE) {
+        rwdav_origin o;
+        rwdav_destination dest;
+        int ow;
+        v = apr_table_get(h, "Destination");
+        if (!v)
+            return REFUSE(q, rwdav_error_make(r->pool, 400,
+                          RWDAV_SUB_DESTINATION,
+                          "COPY and MOVE need a Destination header", 0), NULL);
+        origin_of(r, &o);
+        e = rwdav_destination_parse(r->pool, v, strlen(v), &o, &q->lim, &dest);
+        if (e)
+            return REFUSE(q, e, v);
+        if (dest.rewritten)
+            apr_table_setn(h, "Destination", dest.absolute);
+        v = apr_table_get(h, "Overwrite");
+        if (v && (e = rwdav_overwrite_parse(r->pool, v, strlen(v), &ow)))
+            return REFUSE(q, e, v);
+    }
+
+    if (q->m == RWDAV_M_LOCK && (v = apr_table_get(h, "Timeout")) != NULL) {
+        rwdav_timeout t;
+        if ((e = rwdav_timeout_parse(r->pool, v, strlen(v), &q->lim, &t)))
+            return REFUSE(q, e, v);
+        if (t.rewritten)
+            apr_table_setn(h, "Timeout", t.normalized);
+    }
+
+    if ((v = apr_table_get(h, "If")) != NULL) {
+        rwdav_if ifh;
+        if ((e = rwdav_if_parse(r->pool, v, strlen(v), &q->lim, &ifh)))
+            return REFUSE(q, e, v);
+        if (ifh.rewritten)
+            apr_table_setn(h, "If", ifh.normalized);
+    }
+
+    if ((v = apr_table_get(h, "Translate")) != NULL) {
+        int tr;
+        e = rwdav_translate_parse(r->pool, v, strlen(v),
+                                  RW_FLAG(q->conf->strict_translate, 0), &tr);
+        if (e)
+            return REFUSE(q, e, v);
+    }
+    return OK;
+}
+
+/* 400.7 and the body: methods without one, then the XML methods. */
+static int check_body(rw_req *q)
+{
+    request_rec *r = q->r;
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    const char *te = apr_table_get(r->headers_in, "Transfer-Encoding");
+    rwdav_body_kind kind;
+    rwdav_error *e;
+    int rc;
+
+    switch (q->m) {
+    case RWDAV_M_UNLOCK: case RWDAV_M_DELETE:
+    case RWDAV_M_COPY: case RWDAV_M_MOVE: {
+        int present = 0;
+        /* httpd has already refused a malformed Content-Length */
+        if (cl && strcmp(cl, "0"))
+            present = 1;
+        else if (te && (rc = rw_body_present(r, &present)) != OK)
+            return rc;
+        if (present)
+            return REFUSE(q, rwdav_error_make(r->pool, 400,
+                          RWDAV_SUB_CONTENT_LENGTH,
+                          apr_pstrcat(r->pool, r->method,
+                                      " takes no request body", NULL), 0),
+                          cl);
+        return OK;
+    }
+    case RWDAV_M_PROPFIND: kind = RWDAV_BODY_PROPFIND; break;
+    case RWDAV_M_PROPPATCH: kind = RWDAV_BODY_PROPPATCH; break;
+    case RWDAV_M_LOCK: kind = RWDAV_BODY_LOCKINFO; break;
+    default:
+        return OK;
+    }
+
+    if (cl) {
+        apr_off_t n;
+        if (apr_strtoff(&n, cl, NULL, 10) == APR_SUCCESS
+            && n > (apr_off_t)q->lim.body_bytes)
+            return REFUSE(q, rwdav_error_make(r->pool, 413, RWDAV_SUB_BODY,
+                          "request body too large", q->lim.body_bytes), cl);
+    }
+    if ((rc = rw_body_take(r, kind, &q->lim, &e)) != OK)
+        return rc;
+    return e ? REFUSE(q, e, NULL) : OK;
+}
+
+int rw_handler(request_rec *r)
+{
+    rw_req q;
+    apr_size_t xml_limit;
+    int rc;
+
+    if (r->main)
+        return DECLINED;
+    q.conf = ap_get_module_config(r->per_dir_config, &retrywith_module);
+    if (!RW_FLAG(q.conf->enabled, 1))
+        return DECLINED;
+    if (!r->handler || strcmp(r->handler, "dav-handler")) {
+        /* mod_dav_fs leaves GET and HEAD to the default handler; they still
+         * get the checks that apply to them where DAV is on. */
+        if (r->method_number != M_GET || !rw_dav_provider_name
+            || !rw_dav_provider_name(r))
+            return DECLINED;
+    }
+    q.r = r;
+    q.m = method_of(r);
+    q.lim = q.conf->limits;
+    rwdav_limits_default(&q.lim);
+    /* mod_dav refuses beyond LimitXMLRequestBody; never accept more. */
+    xml_limit = ap_get_limit_xml_body(r);
+    if (xml_limit && xml_limit < q.lim.body_bytes)
+        q.lim.body_bytes = xml_limit;
+
+    if ((rc = check_headers(&q)) != OK)
+        return rc;
+    if ((rc = check_body(&q)) != OK)
+        return rc;
+    return DECLINED;
+}

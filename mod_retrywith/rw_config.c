@@ -1,0 +1,108 @@
+/* Directives. Bad values stop httpd at startup with the directive named. */
+#include <errno.h>
+#include <apr_strings.h>
+
+#include "httpd.h"
+#include "http_config.h"
+
+#include "rw_config.h"
+
+void *rw_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    rw_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+    c->enabled = RW_UNSET;
+    c->depth_infinity = RW_UNSET;
+    c->strict_translate = RW_UNSET;
+    c->bare_lock_token = RW_UNSET;
+    return c;   /* limits all 0: inherit, then the rwdav defaults */
+}
+
+#define RW_MERGE(f) (add->f != RW_UNSET ? add->f : base->f)
+#define RW_MERGE_LIMIT(f) (add->limits.f ? add->limits.f : base->limits.f)
+
+void *rw_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const rw_dir_conf *base = basev, *add = addv;
+    rw_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+
+    c->enabled = RW_MERGE(enabled);
+    c->depth_infinity = RW_MERGE(depth_infinity);
+    c->strict_translate = RW_MERGE(strict_translate);
+    c->bare_lock_token = RW_MERGE(bare_lock_token);
+    c->limits.header_len = RW_MERGE_LIMIT(header_len);
+    c->limits.if_lists = RW_MERGE_LIMIT(if_lists);
+    c->limits.if_conditions = RW_MERGE_LIMIT(if_conditions);
+    c->limits.body_bytes = RW_MERGE_LIMIT(body_bytes);
+    c->limits.xml_depth = RW_MERGE_LIMIT(xml_depth);
+    c->limits.timeout_types = RW_MERGE_LIMIT(timeout_types);
+    return c;
+}
+
+/* name, offset in rwdav_limits, largest accepted value */
+static const struct {
+    const char *name;
+    apr_size_t off;
+    apr_int64_t max;
+} limit_names[] = {
+    { "body", APR_OFFSETOF(rwdav_limits, body_bytes), APR_INT64_C(1) << 31 },
+    /* libxml2 and mod_dav's expat stop at 256 levels themselves */
+    { "xml-depth", APR_OFFSETOF(rwdav_limits, xml_depth), 256 },
+    { "if-lists", APR_OFFSETOF(rwdav_limits, if_lists), 100000 },
+    { "if-conditions", APR_OFFSETOF(rwdav_limits, if_conditions), 100000 },
+    { "header-length", APR_OFFSETOF(rwdav_limits, header_len), 1 << 20 },
+    { "timeout-types", APR_OFFSETOF(rwdav_limits, timeout_types), 1000 },
+    { NULL, 0, 0 }
+};
+
+static const char *set_limit(cmd_parms *cmd, void *dconf, const char *name,
+                             const char *value)
+{
+    rw_dir_conf *c = dconf;
+    char *end;
+    apr_int64_t n;
+    int i;
+
+    for (i = 0; limit_names[i].name; i++)
+        if (!strcasecmp(name, limit_names[i].name))
+            break;
+    if (!limit_names[i].name)
+        return apr_psprintf(cmd->pool, "%s: unknown limit '%s' (known: body, "
+                            "xml-depth, if-lists, if-conditions, "
+                            "header-length, timeout-types)",
+                            cmd->cmd->name, name);
+    errno = 0;
+    n = apr_strtoi64(value, &end, 10);
+    if (errno || *end || end == value || n < 1 || n > limit_names[i].max)
+        return apr_psprintf(cmd->pool, "%s %s: '%s' is not a whole number "
+                            "from 1 to %" APR_INT64_T_FMT, cmd->cmd->name,
+                            limit_names[i].name, value, limit_names[i].max);
+    *(apr_size_t *)((char *)&c->limits + limit_names[i].off) = (apr_size_t)n;
+    return NULL;
+}
+
+const command_rec rw_cmds[] = {
+    AP_INIT_FLAG("RetryWith", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(rw_dir_conf, enabled),
+                 RSRC_CONF | ACCESS_CONF,
+                 "On (default) checks WebDAV requests here before mod_dav; "
+                 "Off passes them through unchecked"),
+    AP_INIT_FLAG("RetryWithDepthInfinity", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(rw_dir_conf, depth_infinity),
+                 RSRC_CONF | ACCESS_CONF,
+                 "On lets PROPFIND of infinite depth reach mod_dav; Off "
+                 "(default) answers 403 DAV:propfind-finite-depth"),
+    AP_INIT_FLAG("RetryWithStrictTranslate", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(rw_dir_conf, strict_translate),
+                 RSRC_CONF | ACCESS_CONF,
+                 "On refuses a Translate header other than t or f (400.5); "
+                 "Off (default) ignores such values"),
+    AP_INIT_FLAG("RetryWithBareLockToken", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(rw_dir_conf, bare_lock_token),
+                 RSRC_CONF | ACCESS_CONF,
+                 "On accepts a Lock-Token without angle brackets (some "
+                 "Windows clients); Off (default) refuses it (400.9)"),
+    AP_INIT_TAKE2("RetryWithLimit", set_limit, NULL, RSRC_CONF | ACCESS_CONF,
+                  "RetryWithLimit body|xml-depth|if-lists|if-conditions|"
+                  "header-length|timeout-types <n>"),
+    { NULL }
+};

@@ -1,0 +1,26 @@
+/* Per-directory configuration: one create and one merge function. */
+#ifndef RW_CONFIG_H
+#define RW_CONFIG_H
+
+#include "httpd.h"
+#include "http_config.h"
+#include "rwdav.h"
+
+#define RW_UNSET (-1)
+
+typedef struct {
+    int enabled;            /* RetryWith */
+    int depth_infinity;     /* RetryWithDepthInfinity */
+    int strict_translate;   /* RetryWithStrictTranslate */
+    int bare_lock_token;    /* RetryWithBareLockToken */
+    rwdav_limits limits;    /* RetryWithLimit; 0 = inherit / default */
+} rw_dir_conf;
+
+extern const command_rec rw_cmds[];
+void *rw_create_dir_conf(apr_pool_t *p, char *dir);
+void *rw_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
+
+/* A flag's effective value: unset means the documented default. */
+#define RW_FLAG(v, dflt) ((v) == RW_UNSET ? (dflt) : (v))
+
+#endif

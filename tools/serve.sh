@@ -1,0 +1,79 @@
+#!/bin/sh
+# The main job: builds mod_retrywith and starts Debian's httpd binary from a
+# private configuration (conf.example, with paths made local) serving a local
+# folder over WebDAV on 127.0.0.1. Not the system service.
+#
+#   tools/serve.sh [start]   install what is missing, build, start
+#   tools/serve.sh stop      stop the server this script started
+#
+# PORT (default 8080) and SHARE (default ./run/share) change the defaults.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+run="$top/run"
+port="${PORT:-8080}"
+share="${SHARE:-$run/share}"
+conf="$run/httpd.conf"
+httpd=/usr/sbin/apache2
+
+stop() {
+    if [ -f "$run/httpd.pid" ] && kill -0 "$(cat "$run/httpd.pid")" 2>/dev/null; then
+        "$httpd" -f "$conf" -k stop
+        i=0
+        while [ -f "$run/httpd.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+        echo "stopped"
+    else
+        echo "not running"
+    fi
+}
+
+case "${1:-start}" in
+stop) stop; exit 0 ;;
+start) ;;
+*) echo "usage: $0 [start|stop]" >&2; exit 2 ;;
+esac
+
+"$top/tools/deps.sh" build
+"$top/tools/build.sh" >/dev/null
+
+mkdir -p "$run/logs" "$run/lock" "$share"
+user=www-data
+id "$user" >/dev/null 2>&1 || user=$(id -un)
+chown "$user" "$run/lock" "$share" 2>/dev/null || true
+
+# conf.example is the configuration; only its paths are replaced.
+sed -e "s|/usr/lib/apache2/modules/mod_retrywith.so|$top/mod_retrywith/.libs/mod_retrywith.so|" \
+    -e "s|/var/lib/apache2/retrywith/DavLock|$run/lock/DavLock|" \
+    -e "s|/var/www/dav|$share|g" \
+    "$top/conf.example" > "$run/retrywith.conf"
+
+cat > "$conf" <<CONF
+ServerRoot "$run"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$port
+PidFile "$run/httpd.pid"
+ErrorLog "$run/logs/error_log"
+User $user
+Group $(id -gn "$user")
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
+LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
+LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
+TypesConfig /etc/mime.types
+DocumentRoot "$share"
+Include "$run/retrywith.conf"
+CustomLog "$run/logs/access_log" retrywith
+CONF
+
+stop >/dev/null 2>&1 || true
+"$httpd" -f "$conf" -t
+"$httpd" -f "$conf" -k start
+i=0
+until curl -s -o /dev/null "http://127.0.0.1:$port/dav/"; do
+    i=$((i+1)); [ $i -lt 50 ] || { echo "httpd did not start; see $run/logs/error_log" >&2; exit 1; }
+    sleep 0.1
+done
+echo "mod_retrywith: WebDAV share $share"
+echo "  URL:   http://127.0.0.1:$port/dav/"
+echo "  logs:  $run/logs/error_log, $run/logs/access_log"
+echo "  stop:  $0 stop"
