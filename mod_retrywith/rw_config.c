@@ -1,5 +1,6 @@
 /* Directives. Bad values stop httpd at startup with the directive named. */
 #include <errno.h>
+#include <stddef.h>
 #include <apr_strings.h>
 
 #include "httpd.h"
@@ -44,13 +45,13 @@ static const struct {
     apr_size_t off;
     apr_int64_t max;
 } limit_names[] = {
-    { "body", APR_OFFSETOF(rwdav_limits, body_bytes), APR_INT64_C(1) << 31 },
+    { "body", offsetof(rwdav_limits, body_bytes), APR_INT64_C(1) << 31 },
     /* libxml2 and mod_dav's expat stop at 256 levels themselves */
-    { "xml-depth", APR_OFFSETOF(rwdav_limits, xml_depth), 256 },
-    { "if-lists", APR_OFFSETOF(rwdav_limits, if_lists), 100000 },
-    { "if-conditions", APR_OFFSETOF(rwdav_limits, if_conditions), 100000 },
-    { "header-length", APR_OFFSETOF(rwdav_limits, header_len), 1 << 20 },
-    { "timeout-types", APR_OFFSETOF(rwdav_limits, timeout_types), 1000 },
+    { "xml-depth", offsetof(rwdav_limits, xml_depth), 256 },
+    { "if-lists", offsetof(rwdav_limits, if_lists), 100000 },
+    { "if-conditions", offsetof(rwdav_limits, if_conditions), 100000 },
+    { "header-length", offsetof(rwdav_limits, header_len), 1 << 20 },
+    { "timeout-types", offsetof(rwdav_limits, timeout_types), 1000 },
     { NULL, 0, 0 }
 };
 
@@ -82,27 +83,27 @@ static const char *set_limit(cmd_parms *cmd, void *dconf, const char *name,
 
 const command_rec rw_cmds[] = {
     AP_INIT_FLAG("RetryWith", ap_set_flag_slot,
-                 (void *)APR_OFFSETOF(rw_dir_conf, enabled),
+                 (void *)offsetof(rw_dir_conf, enabled),
                  RSRC_CONF | ACCESS_CONF,
                  "On (default) checks WebDAV requests here before mod_dav; "
                  "Off passes them through unchecked"),
     AP_INIT_FLAG("RetryWithDepthInfinity", ap_set_flag_slot,
-                 (void *)APR_OFFSETOF(rw_dir_conf, depth_infinity),
+                 (void *)offsetof(rw_dir_conf, depth_infinity),
                  RSRC_CONF | ACCESS_CONF,
                  "On lets PROPFIND of infinite depth reach mod_dav; Off "
                  "(default) answers 403 DAV:propfind-finite-depth"),
     AP_INIT_FLAG("RetryWithStrictTranslate", ap_set_flag_slot,
-                 (void *)APR_OFFSETOF(rw_dir_conf, strict_translate),
+                 (void *)offsetof(rw_dir_conf, strict_translate),
                  RSRC_CONF | ACCESS_CONF,
                  "On refuses a Translate header other than t or f (400.5); "
                  "Off (default) ignores such values"),
     AP_INIT_FLAG("RetryWithBareLockToken", ap_set_flag_slot,
-                 (void *)APR_OFFSETOF(rw_dir_conf, bare_lock_token),
+                 (void *)offsetof(rw_dir_conf, bare_lock_token),
                  RSRC_CONF | ACCESS_CONF,
                  "On accepts a Lock-Token without angle brackets (some "
                  "Windows clients); Off (default) refuses it (400.9)"),
     AP_INIT_TAKE2("RetryWithLimit", set_limit, NULL, RSRC_CONF | ACCESS_CONF,
                   "RetryWithLimit body|xml-depth|if-lists|if-conditions|"
                   "header-length|timeout-types <n>"),
-    { NULL }
+    { NULL, { NULL }, NULL, 0, RAW_ARGS, NULL }
 };
