@@ -56,7 +56,8 @@ const char *rwdav_substatus_element(rwdav_substatus sub);
 /* The header the rule family reads, e.g. "Depth"; "request body" for 400.6. */
 const char *rwdav_substatus_field(rwdav_substatus sub);
 
-/* Caps. Zero fields are replaced by the defaults below. */
+/* Caps. rwdav_limits_default() replaces zero fields by the defaults below,
+ * so start from a zeroed struct. */
 typedef struct rwdav_limits {
     apr_size_t header_len;      /* any single header value */
     apr_size_t if_lists;        /* Lists in one If header */
@@ -119,8 +120,9 @@ typedef struct rwdav_uri {
 } rwdav_uri;
 
 /* absolute-URI per RFC 3986 §4.3: scheme ":" hier-part [ "?" query ].
- * Returns the offset of the first offending byte, or len when valid. */
-apr_size_t rwdav_scan_absolute_uri(const char *v, apr_size_t len);
+ * Returns 1 when valid; else 0 with *off at the fault (len when the value
+ * ends too early). */
+int rwdav_scan_absolute_uri(const char *v, apr_size_t len, apr_size_t *off);
 
 /* opaquelocktoken URIs must match RFC 4918 Appendix C:
  * "opaquelocktoken:" UUID [path-absolute]. Returns 1 when the URI is valid

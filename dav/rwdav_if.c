@@ -86,8 +86,7 @@ static rwdav_error *state_token(if_scan *s, rwdav_if_condition *c)
 
     if ((e = angle(s, "unterminated state token (missing '>')", &cs, &ce)))
         return e;
-    off = rwdav_scan_absolute_uri(s->v + cs, ce - cs);
-    if (off != ce - cs)
+    if (!rwdav_scan_absolute_uri(s->v + cs, ce - cs, &off))
         return IF_ERR(s, ce == cs ? "empty state token"
                                   : "a state token must be an absolute URI",
                       cs + off);
@@ -113,7 +112,7 @@ static rwdav_error *etag(if_scan *s, rwdav_if_condition *c)
     if (s->i >= s->len || s->v[s->i] != '"')
         return IF_ERR(s, "an entity-tag must be quoted", s->i);
     for (k = s->i + 1; k < s->len && s->v[k] != '"'; k++) {
-        if (!RWC_IS(s->v[k], RWC_ETAGC))
+        if (!RWC_IS(s->v[k], RWC_ETAGC) && s->v[k] != ' ' && s->v[k] != '\t')
             return IF_ERR(s, "character not allowed in an entity-tag", k);
         if (s->v[k] == ')' || s->v[k] == ']')
             odd = 1;
@@ -240,6 +239,8 @@ rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
     }
     if (tagged == 1 && since_tag == 0)
         return IF_ERR(&s, "a Resource-Tag must be followed by a list", len);
+    if (out->lists->nelts == 0)
+        return IF_ERR(&s, "empty If header", 0);
     out->tagged = tagged == 1;
 
     if (s.edits->nelts) {

@@ -30,8 +30,7 @@ rwdav_error *rwdav_locktoken_parse(apr_pool_t *p, const char *v,
     }
     if (e == s)
         return LT_ERR("empty lock token '<>'", s);
-    off = rwdav_scan_absolute_uri(v + s, e - s);
-    if (off != e - s)
+    if (!rwdav_scan_absolute_uri(v + s, e - s, &off))
         return LT_ERR("the lock token must be an absolute URI", s + off);
     if (!rwdav_locktoken_uri_ok(v + s, e - s, &has_path))
         return LT_ERR("malformed opaquelocktoken URI (RFC 4918 App. C)", s);

@@ -17,6 +17,8 @@ static const char *scan_chars(const char *v, apr_size_t len, apr_size_t *i,
             if (*i + 2 >= len || rwdav_hexval((unsigned char)v[*i + 1]) < 0
                 || rwdav_hexval((unsigned char)v[*i + 2]) < 0)
                 return "malformed percent-encoding";
+            if (v[*i + 1] == '0' && v[*i + 2] == '0')
+                return "an encoded NUL (%00) is not allowed";
             *i += 3;
             continue;
         }
@@ -112,6 +114,11 @@ static const char *scan_authority(const char *v, apr_size_t len,
                 return "the port is out of range";
             }
         }
+        /* ":" alone means the default port; an explicit 0 is no port */
+        if (end > he + 1 && port == 0) {
+            *i = he + 1;
+            return "the port is out of range";
+        }
         if (u)
             u->port = (int)port;
     }
@@ -186,10 +193,9 @@ const char *rwdav_parse_ref(apr_pool_t *p, const char *v, apr_size_t len,
     return NULL;
 }
 
-apr_size_t rwdav_scan_absolute_uri(const char *v, apr_size_t len)
+int rwdav_scan_absolute_uri(const char *v, apr_size_t len, apr_size_t *off)
 {
-    apr_size_t off;
-    return rwdav_parse_ref(NULL, v, len, 0, NULL, &off) ? off : len;
+    return rwdav_parse_ref(NULL, v, len, 0, NULL, off) == NULL;
 }
 
 int rwdav_locktoken_uri_ok(const char *v, apr_size_t len, int *has_path)
@@ -211,8 +217,8 @@ int rwdav_locktoken_uri_ok(const char *v, apr_size_t len, int *has_path)
     }
     if (i == len)
         return 1;
-    if (v[i] != '/')
-        return 0;
+    if (v[i] != '/' || (i + 1 < len && v[i + 1] == '/'))
+        return 0;   /* path-absolute never starts with "//" */
     *has_path = 1;
     return 1;
 }

@@ -1,0 +1,860 @@
+/*
+ * XML request bodies (RFC 4918 §14, §9.1 PROPFIND, §9.2 PROPPATCH, §9.10
+ * LOCK, §17 extensibility; XML 1.0 and Namespaces in XML 1.0).
+ *
+ * Every row is run three ways and must give the same verdict each time:
+ *   (a) fed whole in one call,
+ *   (b) split at every byte position k (0..len) into two feeds,
+ *   (c) fed one byte per call.
+ * Bodies over 8 KiB (the body_bytes boundary at the default 1000000) are
+ * split at 64 evenly spaced positions instead of at every byte.
+ *
+ * Also: rwdav_xml_escape and rwdav_limits_default.
+ */
+#include "unit.h"
+
+typedef struct {
+    const char *name;
+    rwdav_body_kind kind;
+    const char *in;
+    apr_size_t len;
+    unit_gen_fn gen;
+    const rwdav_limits *lim;    /* NULL: the defaults (unit_limits) */
+    unit_verdict want;
+} body_row;
+
+#define PF RWDAV_BODY_PROPFIND
+#define PP RWDAV_BODY_PROPPATCH
+#define LI RWDAV_BODY_LOCKINFO
+
+#define XMLDECL "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n"
+#define D_NS " xmlns:D=\"DAV:\""
+
+/* small, valid bodies reused below */
+#define PF_ALLPROP "<D:propfind" D_NS "><D:allprop/></D:propfind>"
+#define PP_SET "<D:propertyupdate" D_NS "><D:set><D:prop>" \
+    "<Z:a xmlns:Z=\"urn:z\">1</Z:a></D:prop></D:set></D:propertyupdate>"
+#define LI_EXCL "<D:lockinfo" D_NS "><D:lockscope><D:exclusive/>" \
+    "</D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>"
+
+#define LI_OPEN "<D:lockinfo" D_NS ">"
+#define LI_SCOPE "<D:lockscope><D:exclusive/></D:lockscope>"
+#define LI_TYPE "<D:locktype><D:write/></D:locktype>"
+
+static const rwdav_limits lim_body64 = { .body_bytes = 64 };
+static const rwdav_limits lim_depth4 = { .xml_depth = 4 };
+
+/* ---- generated bodies ---- */
+
+/* prefix, n nested <X:a> elements, then suffix */
+static const char *nest(apr_pool_t *p, const char *prefix, apr_size_t n,
+                        const char *suffix, apr_size_t *len)
+{
+    apr_size_t l1, l2;
+    const char *open = unit_repeat(p, prefix, "<X:a>", n, "", "", &l1);
+    const char *close = unit_repeat(p, "", "</X:a>", n, "", suffix, &l2);
+
+    *len = l1 + l2;
+    return apr_pstrcat(p, open, close, NULL);
+}
+
+/* propfind(1) prop(2) + 62 = 64 levels */
+#define PF_NEST_OPEN "<D:propfind" D_NS " xmlns:X=\"urn:x\"><D:prop>"
+#define PF_NEST_CLOSE "</D:prop></D:propfind>"
+static const char *gen_pf_depth64(apr_pool_t *p, apr_size_t *len)
+{
+    return nest(p, PF_NEST_OPEN, 62, PF_NEST_CLOSE, len);
+}
+
+static const char *gen_pf_depth65(apr_pool_t *p, apr_size_t *len)
+{
+    return nest(p, PF_NEST_OPEN, 63, PF_NEST_CLOSE, len);
+}
+
+/* propertyupdate(1) set(2) prop(3) + 61 = 64 levels */
+#define PP_NEST_OPEN "<D:propertyupdate" D_NS " xmlns:X=\"urn:x\">" \
+    "<D:set><D:prop>"
+#define PP_NEST_CLOSE "</D:prop></D:set></D:propertyupdate>"
+static const char *gen_pp_depth64(apr_pool_t *p, apr_size_t *len)
+{
+    return nest(p, PP_NEST_OPEN, 61, PP_NEST_CLOSE, len);
+}
+
+static const char *gen_pp_depth65(apr_pool_t *p, apr_size_t *len)
+{
+    return nest(p, PP_NEST_OPEN, 62, PP_NEST_CLOSE, len);
+}
+
+/* lockinfo(1) owner(2) + 62 = 64 levels */
+#define LI_NEST_OPEN "<D:lockinfo" D_NS " xmlns:X=\"urn:x\">" LI_SCOPE \
+    LI_TYPE "<D:owner>"
+#define LI_NEST_CLOSE "</D:owner></D:lockinfo>"
+static const char *gen_li_depth64(apr_pool_t *p, apr_size_t *len)
+{
+    return nest(p, LI_NEST_OPEN, 62, LI_NEST_CLOSE, len);
+}
+
+static const char *gen_li_depth65(apr_pool_t *p, apr_size_t *len)
+{
+    return nest(p, LI_NEST_OPEN, 63, LI_NEST_CLOSE, len);
+}
+
+/* PF_ALLPROP (52 bytes) padded with trailing whitespace */
+static const char *gen_pf_64(apr_pool_t *p, apr_size_t *len)
+{
+    return unit_fill(p, PF_ALLPROP, ' ', "", 64, len);
+}
+
+static const char *gen_pf_65(apr_pool_t *p, apr_size_t *len)
+{
+    return unit_fill(p, PF_ALLPROP, ' ', "", 65, len);
+}
+
+static const char *gen_pf_1000000(apr_pool_t *p, apr_size_t *len)
+{
+    return unit_fill(p, PF_ALLPROP, '\n', "", RWDAV_DEFAULT_BODY_BYTES, len);
+}
+
+static const char *gen_pf_1000001(apr_pool_t *p, apr_size_t *len)
+{
+    return unit_fill(p, PF_ALLPROP, '\n', "", RWDAV_DEFAULT_BODY_BYTES + 1,
+                     len);
+}
+
+/* the same bodies, padded inside a comment */
+static const char *gen_pf_comment_1000001(apr_pool_t *p, apr_size_t *len)
+{
+    return unit_fill(p, PF_ALLPROP "<!--", 'c', "-->",
+                     RWDAV_DEFAULT_BODY_BYTES + 1, len);
+}
+
+/* ASCII text as UTF-16, little or big endian, with or without a BOM */
+static const char *utf16(apr_pool_t *p, const char *ascii, int be, int bom,
+                         apr_size_t *len)
+{
+    apr_size_t n = strlen(ascii), i, o = 0;
+    char *buf = apr_palloc(p, 2 * n + 2);
+
+    if (bom) {
+        buf[o++] = be ? '\xfe' : '\xff';
+        buf[o++] = be ? '\xff' : '\xfe';
+    }
+    for (i = 0; i < n; i++) {
+        buf[o++] = be ? '\0' : ascii[i];
+        buf[o++] = be ? ascii[i] : '\0';
+    }
+    *len = o;
+    return buf;
+}
+
+#define U16_DECL "<?xml version=\"1.0\" encoding=\"UTF-16\"?>"
+static const char *gen_utf16le_bom(apr_pool_t *p, apr_size_t *len)
+{
+    return utf16(p, U16_DECL PF_ALLPROP, 0, 1, len);
+}
+
+static const char *gen_utf16be_bom(apr_pool_t *p, apr_size_t *len)
+{
+    return utf16(p, U16_DECL PF_ALLPROP, 1, 1, len);
+}
+
+static const char *gen_utf16le_bom_nodecl(apr_pool_t *p, apr_size_t *len)
+{
+    return utf16(p, LI_EXCL, 0, 1, len);
+}
+
+static const char *gen_utf16be_bom_pp(apr_pool_t *p, apr_size_t *len)
+{
+    return utf16(p, U16_DECL PP_SET, 1, 1, len);
+}
+
+static const char *gen_utf16le_nobom(apr_pool_t *p, apr_size_t *len)
+{
+    return utf16(p, "<?xml version=\"1.0\" encoding=\"UTF-16LE\"?>"
+                 PF_ALLPROP, 0, 0, len);
+}
+
+/* UCS-4 big endian (detected from "\0\0\0<"), which expat cannot read */
+static const char *gen_ucs4be(apr_pool_t *p, apr_size_t *len)
+{
+    const char *ascii = PF_ALLPROP;
+    apr_size_t n = strlen(ascii), i;
+    char *buf = apr_pcalloc(p, 4 * n);
+
+    for (i = 0; i < n; i++)
+        buf[4 * i + 3] = ascii[i];
+    *len = 4 * n;
+    return buf;
+}
+
+/* UTF-16 (with BOM) declaring windows-1252: refused like in UTF-8 */
+static const char *gen_utf16le_bom_1252(apr_pool_t *p, apr_size_t *len)
+{
+    return utf16(p, "<?xml version=\"1.0\" encoding=\"windows-1252\"?>"
+                 PF_ALLPROP, 0, 1, len);
+}
+
+/* ---- the table ---- */
+
+#define OK_(nm, k, v)   { nm, k, IN(v), NULL, NULL, V_OK }
+#define BAD(nm, k, v)   { nm, k, IN(v), NULL, NULL, V400(6) }
+#define GEN(nm, k, g, lim, want) { nm, k, NULL, 0, g, lim, want }
+
+#define LOL "<!ENTITY lol \"lol\">" \
+    "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">" \
+    "<!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">" \
+    "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">" \
+    "<!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">" \
+    "<!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">" \
+    "<!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">" \
+    "<!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">" \
+    "<!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">" \
+    "<!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">"
+
+static const body_row body_rows[] = {
+    /* ---------------- PROPFIND ---------------- */
+    OK_("PF 9.1.3 named properties", PF,
+        XMLDECL
+        "<D:propfind xmlns:D=\"DAV:\">\n"
+        "  <D:prop xmlns:R=\"http://ns.example.com/boxschema/\">\n"
+        "    <R:bigbox/>\n"
+        "    <R:author/>\n"
+        "    <R:DingALing/>\n"
+        "    <R:Random/>\n"
+        "  </D:prop>\n"
+        "</D:propfind>\n"),
+    OK_("PF 9.1.5 propname, default namespace", PF,
+        XMLDECL
+        "<propfind xmlns=\"DAV:\">\n  <propname/>\n</propfind>\n"),
+    OK_("PF 9.1.6 allprop", PF,
+        XMLDECL
+        "<D:propfind xmlns:D=\"DAV:\">\n  <D:allprop/>\n</D:propfind>\n"),
+    OK_("PF 9.1.7 allprop + include", PF,
+        XMLDECL
+        "<D:propfind xmlns:D=\"DAV:\">\n"
+        "  <D:allprop/>\n"
+        "  <D:include>\n"
+        "    <D:supported-live-property-set/>\n"
+        "    <D:supported-report-set/>\n"
+        "  </D:include>\n"
+        "</D:propfind>\n"),
+    OK_("PF include before allprop", PF,
+        "<D:propfind" D_NS "><D:include><D:getetag/></D:include>"
+        "<D:allprop/></D:propfind>"),
+    OK_("PF default namespace prop", PF,
+        "<propfind xmlns=\"DAV:\"><prop><getetag/><displayname/></prop>"
+        "</propfind>"),
+    OK_("PF empty prop", PF, "<D:propfind" D_NS "><D:prop/></D:propfind>"),
+    OK_("PF other prefix for DAV:", PF,
+        "<a:propfind xmlns:a=\"DAV:\"><a:allprop/></a:propfind>"),
+    OK_("PF single-quoted namespace", PF,
+        "<D:propfind xmlns:D='DAV:'><D:allprop/></D:propfind>"),
+    OK_("PF no XML declaration", PF, PF_ALLPROP),
+    OK_("PF empty body", PF, ""),
+    OK_("PF comments and PI", PF,
+        "<?xml version=\"1.0\"?><!-- c --><?pi x?>"
+        "<D:propfind" D_NS "><!-- in --><D:allprop/></D:propfind>"
+        "<!-- after --><?pi y?>"),
+    OK_("PF trailing whitespace", PF, PF_ALLPROP "\r\n\r\n\t "),
+    OK_("PF unknown DAV: child ignored", PF,
+        "<D:propfind" D_NS "><D:allprop/><D:foo/></D:propfind>"),
+    OK_("PF foreign child ignored", PF,
+        "<D:propfind" D_NS "><X:foo xmlns:X=\"urn:x\"><X:bar/></X:foo>"
+        "<D:propname/></D:propfind>"),
+    OK_("PF xmlns=\"\" on a child", PF,
+        "<propfind xmlns=\"DAV:\"><allprop/><foo xmlns=\"\"/></propfind>"),
+    OK_("PF DAV: prefix declared on the child", PF,
+        "<propfind xmlns=\"DAV:\"><D:allprop" D_NS "/></propfind>"),
+    OK_("PF DAV: names inside prop are properties", PF,
+        "<D:propfind" D_NS "><D:prop><D:allprop/><D:include/><D:prop/>"
+        "</D:prop></D:propfind>"),
+    BAD("PF prefix rebound on the child", PF,
+        "<D:propfind" D_NS "><D:prop xmlns:D=\"urn:x\"/></D:propfind>"),
+    OK_("PF entity and character references", PF,
+        "<propfind xmlns=\"DAV:\"><prop><x xmlns=\"urn:a&amp;b\">"
+        "&#233;&#x20AC;&lt;&gt;&amp;&apos;&quot;</x></prop></propfind>"),
+    OK_("PF UTF-8 BOM", PF, "\xef\xbb\xbf" PF_ALLPROP),
+    OK_("PF UTF-8 text", PF,
+        "<D:propfind" D_NS "><D:prop><X:caf\xc3\xa9 xmlns:X=\"urn:x\"/>"
+        "</D:prop></D:propfind>"),
+    OK_("PF standalone", PF,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+        PF_ALLPROP),
+    OK_("PF US-ASCII", PF,
+        "<?xml version=\"1.0\" encoding=\"US-ASCII\"?>" PF_ALLPROP),
+    OK_("PF ISO-8859-1", PF,
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" PF_ALLPROP),
+    OK_("PF iso-8859-1 lower case", PF,
+        "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>" PF_ALLPROP),
+    GEN("PF UTF-16LE with BOM", PF, gen_utf16le_bom, NULL, V_OK),
+    GEN("PF UTF-16BE with BOM", PF, gen_utf16be_bom, NULL, V_OK),
+    GEN("PF UTF-16LE no BOM, declared", PF, gen_utf16le_nobom, NULL, V_OK),
+    GEN("PF nesting 64", PF, gen_pf_depth64, NULL, V_OK),
+    GEN("PF nesting 65", PF, gen_pf_depth65, NULL, V400(6)),
+    { "PF xml_depth 4: 4 levels", PF,
+      IN("<D:propfind" D_NS "><D:prop><X:a xmlns:X=\"urn:x\"><X:b/></X:a>"
+         "</D:prop></D:propfind>"), NULL, &lim_depth4, V_OK },
+    { "PF xml_depth 4: 5 levels", PF,
+      IN("<D:propfind" D_NS "><D:prop><X:a xmlns:X=\"urn:x\"><X:b><X:c/>"
+         "</X:b></X:a></D:prop></D:propfind>"), NULL, &lim_depth4, V400(6) },
+    GEN("PF body_bytes 64: 64 bytes", PF, gen_pf_64, &lim_body64, V_OK),
+    GEN("PF body_bytes 64: 65 bytes", PF, gen_pf_65, &lim_body64, V413(6)),
+    { "PF body_bytes 64: 108 bytes", PF,
+      IN(PF_ALLPROP "                                                        "),
+      NULL, &lim_body64, V413(6) },
+    GEN("PF 1000000 bytes (default cap)", PF, gen_pf_1000000, NULL, V_OK),
+    GEN("PF 1000001 bytes (default cap)", PF, gen_pf_1000001, NULL,
+        V413(6)),
+    GEN("PF 1000001 bytes, comment", PF, gen_pf_comment_1000001, NULL,
+        V413(6)),
+    BAD("PF whitespace only", PF, "  \r\n\t"),
+    BAD("PF single space", PF, " "),
+    BAD("PF XML declaration only", PF, "<?xml version=\"1.0\"?>"),
+    BAD("PF comment only", PF, "<!-- nothing -->"),
+    BAD("PF not XML", PF, "hello"),
+    BAD("PF root propertyupdate", PF, PP_SET),
+    BAD("PF root lockinfo", PF, LI_EXCL),
+    BAD("PF root in another namespace", PF,
+        "<propfind xmlns=\"urn:x\"><allprop/></propfind>"),
+    BAD("PF root without namespace", PF, "<propfind><allprop/></propfind>"),
+    BAD("PF namespace DAV (no colon)", PF,
+        "<propfind xmlns=\"DAV\"><allprop/></propfind>"),
+    BAD("PF namespace dav: (case)", PF,
+        "<propfind xmlns=\"dav:\"><allprop/></propfind>"),
+    BAD("PF children in another namespace", PF,
+        "<D:propfind" D_NS " xmlns=\"urn:x\"><allprop/></D:propfind>"),
+    BAD("PF empty root", PF, "<D:propfind" D_NS "/>"),
+    BAD("PF root without children", PF, "<D:propfind" D_NS "> </D:propfind>"),
+    BAD("PF only an unknown child", PF,
+        "<D:propfind" D_NS "><D:foo/></D:propfind>"),
+    BAD("PF prop in foreign namespace", PF,
+        "<D:propfind" D_NS "><X:prop xmlns:X=\"urn:x\"/></D:propfind>"),
+    BAD("PF prop twice", PF,
+        "<D:propfind" D_NS "><D:prop/><D:prop/></D:propfind>"),
+    BAD("PF allprop twice", PF,
+        "<D:propfind" D_NS "><D:allprop/><D:allprop/></D:propfind>"),
+    BAD("PF propname twice", PF,
+        "<D:propfind" D_NS "><D:propname/><D:propname/></D:propfind>"),
+    BAD("PF prop + allprop", PF,
+        "<D:propfind" D_NS "><D:prop/><D:allprop/></D:propfind>"),
+    BAD("PF allprop + propname", PF,
+        "<D:propfind" D_NS "><D:allprop/><D:propname/></D:propfind>"),
+    BAD("PF prop + propname", PF,
+        "<D:propfind" D_NS "><D:propname/><D:prop/></D:propfind>"),
+    BAD("PF include with prop", PF,
+        "<D:propfind" D_NS "><D:prop><D:getetag/></D:prop>"
+        "<D:include/></D:propfind>"),
+    BAD("PF include with propname", PF,
+        "<D:propfind" D_NS "><D:propname/><D:include/></D:propfind>"),
+    BAD("PF include alone", PF,
+        "<D:propfind" D_NS "><D:include><D:getetag/></D:include>"
+        "</D:propfind>"),
+    BAD("PF include twice", PF,
+        "<D:propfind" D_NS "><D:allprop/><D:include/><D:include/>"
+        "</D:propfind>"),
+    BAD("PF DOCTYPE", PF,
+        "<?xml version=\"1.0\"?><!DOCTYPE D:propfind>" PF_ALLPROP),
+    BAD("PF DOCTYPE empty internal subset", PF,
+        "<!DOCTYPE propfind []>" PF_ALLPROP),
+    BAD("PF DOCTYPE internal entity", PF,
+        "<!DOCTYPE propfind [<!ENTITY x \"y\">]>"
+        "<propfind xmlns=\"DAV:\"><prop><foo>&x;</foo></prop></propfind>"),
+    BAD("PF DOCTYPE external DTD", PF,
+        "<!DOCTYPE propfind SYSTEM \"http://example.com/x.dtd\">"
+        PF_ALLPROP),
+    BAD("PF DOCTYPE external entity", PF,
+        "<!DOCTYPE propfind [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+        "<propfind xmlns=\"DAV:\"><prop><foo>&xxe;</foo></prop></propfind>"),
+    BAD("PF DOCTYPE parameter entity", PF,
+        "<!DOCTYPE propfind [<!ENTITY % p SYSTEM \"http://example.com/p\">"
+        "%p;]>" PF_ALLPROP),
+    BAD("PF billion laughs", PF,
+        "<?xml version=\"1.0\"?><!DOCTYPE lolz [" LOL "]>"
+        "<D:propfind" D_NS "><D:prop><X:a xmlns:X=\"urn:x\">&lol9;</X:a>"
+        "</D:prop></D:propfind>"),
+    BAD("PF DOCTYPE after root", PF, PF_ALLPROP "<!DOCTYPE x>"),
+    BAD("PF undeclared prefix on root", PF,
+        "<D:propfind><D:allprop/></D:propfind>"),
+    BAD("PF undeclared prefix on child", PF,
+        "<D:propfind" D_NS "><D:prop><Z:foo/></D:prop></D:propfind>"),
+    BAD("PF undeclared prefix on attribute", PF,
+        "<D:propfind" D_NS "><D:allprop Z:a=\"1\"/></D:propfind>"),
+    BAD("PF xmlns:x=\"\"", PF,
+        "<D:propfind" D_NS " xmlns:x=\"\"><D:allprop/></D:propfind>"),
+    BAD("PF xmlns:xml rebound", PF,
+        "<D:propfind" D_NS " xmlns:xml=\"urn:x\"><D:allprop/></D:propfind>"),
+    BAD("PF xmlns:xmlns declared", PF,
+        "<D:propfind" D_NS " xmlns:xmlns=\"urn:x\"><D:allprop/></D:propfind>"),
+    BAD("PF duplicate attribute", PF,
+        "<D:propfind" D_NS "><D:allprop a=\"1\" a=\"2\"/></D:propfind>"),
+    BAD("PF duplicate namespaced attribute", PF,
+        "<D:propfind" D_NS "><D:allprop xmlns:a=\"urn:x\" xmlns:b=\"urn:x\""
+        " a:z=\"1\" b:z=\"2\"/></D:propfind>"),
+    BAD("PF duplicate xmlns", PF,
+        "<D:propfind xmlns:D=\"DAV:\" xmlns:D=\"DAV:\"><D:allprop/>"
+        "</D:propfind>"),
+    BAD("PF colon in local name", PF,
+        "<D:propfind" D_NS "><D:allprop/><D:a:b/></D:propfind>"),
+    BAD("PF junk text after root", PF, PF_ALLPROP "junk"),
+    BAD("PF second element after root", PF, PF_ALLPROP "<x/>"),
+    BAD("PF second root", PF, PF_ALLPROP PF_ALLPROP),
+    BAD("PF truncated", PF, "<D:propfind" D_NS "><D:allprop/>"),
+    BAD("PF truncated in a tag", PF, "<D:propfind" D_NS "><D:allprop/></D:pro"),
+    BAD("PF mismatched end tag", PF,
+        "<D:propfind" D_NS "><D:allprop></D:propfind>"),
+    BAD("PF XML declaration after whitespace", PF,
+        " <?xml version=\"1.0\"?>" PF_ALLPROP),
+    BAD("PF XML declaration twice", PF,
+        "<?xml version=\"1.0\"?><?xml version=\"1.0\"?>" PF_ALLPROP),
+    BAD("PF undefined entity", PF,
+        "<propfind xmlns=\"DAV:\"><prop><foo>&x;</foo></prop></propfind>"),
+    BAD("PF character reference 0", PF,
+        "<propfind xmlns=\"DAV:\"><prop><foo>&#0;</foo></prop></propfind>"),
+    BAD("PF character reference to a control", PF,
+        "<propfind xmlns=\"DAV:\"><prop><foo>&#1;</foo></prop></propfind>"),
+    BAD("PF '<' in attribute", PF,
+        "<D:propfind" D_NS "><D:allprop a=\"<\"/></D:propfind>"),
+    BAD("PF unescaped &", PF,
+        "<propfind xmlns=\"DAV:\"><prop><foo>a & b</foo></prop></propfind>"),
+    BAD("PF NUL in content", PF,
+        "<D:propfind" D_NS "><D:allprop/>\0</D:propfind>"),
+    BAD("PF NUL after root", PF, PF_ALLPROP "\0"),
+    BAD("PF NUL first", PF, "\0" PF_ALLPROP),
+    BAD("PF control character", PF,
+        "<D:propfind" D_NS "><D:allprop/>\x01</D:propfind>"),
+    BAD("PF invalid UTF-8 0xff", PF,
+        "<D:propfind" D_NS "><D:prop><X:a xmlns:X=\"urn:x\">\xff</X:a>"
+        "</D:prop></D:propfind>"),
+    BAD("PF invalid UTF-8 in namespace name", PF,
+        "<D:propfind" D_NS "><D:prop><X:a xmlns:X=\"urn:\xc3\x28\"/>"
+        "</D:prop></D:propfind>"),
+    BAD("PF invalid UTF-8 in name", PF,
+        "<D:propfind" D_NS "><D:prop><X:a\xe9 xmlns:X=\"urn:x\"/>"
+        "</D:prop></D:propfind>"),
+    BAD("PF windows-1252", PF,
+        "<?xml version=\"1.0\" encoding=\"windows-1252\"?>" PF_ALLPROP),
+    BAD("PF ISO-8859-2", PF,
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?>" PF_ALLPROP),
+    BAD("PF KOI8-R", PF,
+        "<?xml version=\"1.0\" encoding=\"KOI8-R\"?>" PF_ALLPROP),
+    /* names libxml2 resolves but expat (mod_dav) does not know */
+    BAD("PF UTF8 (no hyphen)", PF,
+        "<?xml version=\"1.0\" encoding=\"UTF8\"?>" PF_ALLPROP),
+    BAD("PF latin1", PF,
+        "<?xml version=\"1.0\" encoding=\"latin1\"?>" PF_ALLPROP),
+    BAD("PF ASCII", PF,
+        "<?xml version=\"1.0\" encoding=\"ASCII\"?>" PF_ALLPROP),
+    BAD("PF Shift_JIS", PF,
+        "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>" PF_ALLPROP),
+    GEN("PF UTF-16 declaring windows-1252", PF, gen_utf16le_bom_1252, NULL,
+        V400(6)),
+    GEN("PF UCS-4BE (detected)", PF, gen_ucs4be, NULL, V400(6)),
+    /* "<?xml" in EBCDIC (cp037): 4C 6F A7 94 93 */
+    BAD("PF EBCDIC (detected)", PF,
+        "\x4c\x6f\xa7\x94\x93\x40\xa5\x85\x99\xa2\x89\x96\x95\x7e"
+        "\x7f\xf1\x4b\xf0\x7f\x6f\x6e"),
+
+    /* ---------------- PROPPATCH ---------------- */
+    OK_("PP 9.2.2 set and remove", PP,
+        XMLDECL
+        "<D:propertyupdate xmlns:D=\"DAV:\"\n"
+        "        xmlns:Z=\"http://ns.example.com/standards/z39.50/\">\n"
+        "  <D:set>\n"
+        "    <D:prop>\n"
+        "      <Z:Authors>\n"
+        "        <Z:Author>Jim Whitehead</Z:Author>\n"
+        "        <Z:Author>Roy Fielding</Z:Author>\n"
+        "      </Z:Authors>\n"
+        "    </D:prop>\n"
+        "  </D:set>\n"
+        "  <D:remove>\n"
+        "    <D:prop><Z:Copyright-Owner/></D:prop>\n"
+        "  </D:remove>\n"
+        "</D:propertyupdate>\n"),
+    OK_("PP set, prefixed", PP, PP_SET),
+    OK_("PP set, default namespace", PP,
+        "<propertyupdate xmlns=\"DAV:\"><set><prop>"
+        "<x xmlns=\"urn:x\">1</x></prop></set></propertyupdate>"),
+    OK_("PP remove only", PP,
+        "<D:propertyupdate" D_NS "><D:remove><D:prop><Z:a xmlns:Z=\"urn:z\"/>"
+        "</D:prop></D:remove></D:propertyupdate>"),
+    OK_("PP two sets", PP,
+        "<D:propertyupdate" D_NS "><D:set><D:prop/></D:set>"
+        "<D:set><D:prop/></D:set></D:propertyupdate>"),
+    OK_("PP CDATA and xml:lang", PP,
+        "<D:propertyupdate" D_NS "><D:set><D:prop>"
+        "<Z:a xmlns:Z=\"urn:z\" xml:lang=\"en\"><![CDATA[<x>&]]></Z:a>"
+        "</D:prop></D:set></D:propertyupdate>"),
+    OK_("PP ISO-8859-1 byte", PP,
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+        "<D:propertyupdate" D_NS "><D:set><D:prop>"
+        "<Z:a xmlns:Z=\"urn:z\">caf\xe9</Z:a></D:prop></D:set>"
+        "</D:propertyupdate>"),
+    OK_("PP UTF-8 text", PP,
+        "<D:propertyupdate" D_NS "><D:set><D:prop>"
+        "<Z:a xmlns:Z=\"urn:z\">caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80</Z:a>"
+        "</D:prop></D:set></D:propertyupdate>"),
+    OK_("PP DAV: prop inside a property value", PP,
+        "<D:propertyupdate" D_NS "><D:set><D:prop><Z:a xmlns:Z=\"urn:z\">"
+        "<D:prop/><D:set/></Z:a></D:prop></D:set></D:propertyupdate>"),
+    GEN("PP UTF-16BE with BOM", PP, gen_utf16be_bom_pp, NULL, V_OK),
+    GEN("PP nesting 64", PP, gen_pp_depth64, NULL, V_OK),
+    GEN("PP nesting 65", PP, gen_pp_depth65, NULL, V400(6)),
+    { "PP body_bytes 64", PP, IN(PP_SET), NULL, &lim_body64, V413(6) },
+    BAD("PP empty body", PP, ""),
+    BAD("PP whitespace only", PP, "\n"),
+    BAD("PP root propfind", PP, PF_ALLPROP),
+    BAD("PP root in another namespace", PP,
+        "<propertyupdate xmlns=\"urn:x\"><set><prop/></set></propertyupdate>"),
+    BAD("PP root without namespace", PP,
+        "<propertyupdate><set><prop/></set></propertyupdate>"),
+    BAD("PP empty root", PP, "<D:propertyupdate" D_NS "/>"),
+    BAD("PP only a foreign child", PP,
+        "<D:propertyupdate" D_NS "><X:set xmlns:X=\"urn:x\"><D:prop/></X:set>"
+        "</D:propertyupdate>"),
+    BAD("PP prop without set", PP,
+        "<D:propertyupdate" D_NS "><D:prop/></D:propertyupdate>"),
+    BAD("PP set without prop", PP,
+        "<D:propertyupdate" D_NS "><D:set/></D:propertyupdate>"),
+    BAD("PP remove without prop", PP,
+        "<D:propertyupdate" D_NS "><D:remove></D:remove></D:propertyupdate>"),
+    BAD("PP set with two props", PP,
+        "<D:propertyupdate" D_NS "><D:set><D:prop/><D:prop/></D:set>"
+        "</D:propertyupdate>"),
+    BAD("PP remove with two props", PP,
+        "<D:propertyupdate" D_NS "><D:remove><D:prop/><D:prop/></D:remove>"
+        "</D:propertyupdate>"),
+    BAD("PP good set, bad remove", PP,
+        "<D:propertyupdate" D_NS "><D:set><D:prop/></D:set><D:remove/>"
+        "</D:propertyupdate>"),
+    BAD("PP DOCTYPE", PP, "<!DOCTYPE D:propertyupdate>" PP_SET),
+    BAD("PP windows-1252", PP,
+        "<?xml version=\"1.0\" encoding=\"windows-1252\"?>"
+        "<D:propertyupdate" D_NS "><D:set><D:prop>"
+        "<Z:a xmlns:Z=\"urn:z\">\x80</Z:a></D:prop></D:set>"
+        "</D:propertyupdate>"),
+    BAD("PP invalid UTF-8 (truncated sequence)", PP,
+        "<D:propertyupdate" D_NS "><D:set><D:prop>"
+        "<Z:a xmlns:Z=\"urn:z\">\xe2\x82</Z:a></D:prop></D:set>"
+        "</D:propertyupdate>"),
+    BAD("PP invalid UTF-8 (overlong /)", PP,
+        "<D:propertyupdate" D_NS "><D:set><D:prop>"
+        "<Z:a xmlns:Z=\"urn:z\">\xc0\xaf</Z:a></D:prop></D:set>"
+        "</D:propertyupdate>"),
+    BAD("PP invalid UTF-8 (surrogate)", PP,
+        "<D:propertyupdate" D_NS "><D:set><D:prop>"
+        "<Z:a xmlns:Z=\"urn:z\">\xed\xa0\x80</Z:a></D:prop></D:set>"
+        "</D:propertyupdate>"),
+    BAD("PP undeclared prefix", PP,
+        "<D:propertyupdate" D_NS "><D:set><D:prop><Z:a/></D:prop></D:set>"
+        "</D:propertyupdate>"),
+    BAD("PP junk after root", PP, PP_SET "x"),
+
+    /* ---------------- LOCK ---------------- */
+    OK_("LI 9.10.7 exclusive write with owner", LI,
+        XMLDECL
+        "<D:lockinfo xmlns:D='DAV:'>\n"
+        "  <D:lockscope><D:exclusive/></D:lockscope>\n"
+        "  <D:locktype><D:write/></D:locktype>\n"
+        "  <D:owner>\n"
+        "    <D:href>http://example.org/~ejw/contact.html</D:href>\n"
+        "  </D:owner>\n"
+        "</D:lockinfo>\n"),
+    OK_("LI exclusive, no owner", LI, LI_EXCL),
+    OK_("LI shared, default namespace", LI,
+        "<lockinfo xmlns=\"DAV:\"><lockscope><shared/></lockscope>"
+        "<locktype><write/></locktype></lockinfo>"),
+    OK_("LI locktype before lockscope", LI,
+        LI_OPEN LI_TYPE LI_SCOPE "</D:lockinfo>"),
+    OK_("LI owner text", LI,
+        LI_OPEN LI_SCOPE LI_TYPE "<D:owner>Jane &amp; co</D:owner>"
+        "</D:lockinfo>"),
+    OK_("LI owner with foreign markup", LI,
+        LI_OPEN LI_SCOPE LI_TYPE "<D:owner><X:a xmlns:X=\"urn:x\" b=\"c\">"
+        "<X:b/>t</X:a></D:owner></D:lockinfo>"),
+    OK_("LI empty owner", LI, LI_OPEN LI_SCOPE LI_TYPE "<D:owner/></D:lockinfo>"),
+    OK_("LI empty body (refresh)", LI, ""),
+    OK_("LI DAV: elements inside owner", LI,
+        LI_OPEN LI_SCOPE LI_TYPE "<D:owner>" LI_SCOPE LI_TYPE
+        "<D:owner/><D:foo/></D:owner></D:lockinfo>"),
+    OK_("LI whitespace between children", LI,
+        LI_OPEN "\n\t<D:lockscope>\n<D:exclusive/>\n</D:lockscope>\n"
+        "<D:locktype> <D:write/> </D:locktype>\n</D:lockinfo>\n"),
+    GEN("LI UTF-16LE with BOM, no declaration", LI, gen_utf16le_bom_nodecl,
+        NULL, V_OK),
+    GEN("LI nesting 64", LI, gen_li_depth64, NULL, V_OK),
+    GEN("LI nesting 65", LI, gen_li_depth65, NULL, V400(6)),
+    { "LI body_bytes 64", LI, IN(LI_EXCL), NULL, &lim_body64, V413(6) },
+    BAD("LI whitespace only", LI, "\r\n"),
+    BAD("LI root propfind", LI, PF_ALLPROP),
+    BAD("LI root in another namespace", LI,
+        "<lockinfo xmlns=\"urn:x\"><lockscope><exclusive/></lockscope>"
+        "<locktype><write/></locktype></lockinfo>"),
+    BAD("LI root without namespace", LI,
+        "<lockinfo><lockscope><exclusive/></lockscope>"
+        "<locktype><write/></locktype></lockinfo>"),
+    BAD("LI empty root", LI, "<D:lockinfo" D_NS "/>"),
+    BAD("LI missing lockscope", LI, LI_OPEN LI_TYPE "</D:lockinfo>"),
+    BAD("LI missing locktype", LI, LI_OPEN LI_SCOPE "</D:lockinfo>"),
+    BAD("LI two lockscopes", LI,
+        LI_OPEN LI_SCOPE LI_SCOPE LI_TYPE "</D:lockinfo>"),
+    BAD("LI two locktypes", LI,
+        LI_OPEN LI_SCOPE LI_TYPE LI_TYPE "</D:lockinfo>"),
+    BAD("LI two owners", LI,
+        LI_OPEN LI_SCOPE LI_TYPE "<D:owner>a</D:owner><D:owner>b</D:owner>"
+        "</D:lockinfo>"),
+    BAD("LI empty lockscope", LI,
+        LI_OPEN "<D:lockscope/>" LI_TYPE "</D:lockinfo>"),
+    BAD("LI exclusive and shared", LI,
+        LI_OPEN "<D:lockscope><D:exclusive/><D:shared/></D:lockscope>"
+        LI_TYPE "</D:lockinfo>"),
+    BAD("LI exclusive twice", LI,
+        LI_OPEN "<D:lockscope><D:exclusive/><D:exclusive/></D:lockscope>"
+        LI_TYPE "</D:lockinfo>"),
+    BAD("LI foreign exclusive", LI,
+        LI_OPEN "<D:lockscope><X:exclusive xmlns:X=\"urn:x\"/></D:lockscope>"
+        LI_TYPE "</D:lockinfo>"),
+    BAD("LI unknown lockscope", LI,
+        LI_OPEN "<D:lockscope><D:local/></D:lockscope>" LI_TYPE
+        "</D:lockinfo>"),
+    BAD("LI empty locktype", LI,
+        LI_OPEN LI_SCOPE "<D:locktype></D:locktype></D:lockinfo>"),
+    BAD("LI locktype read", LI,
+        LI_OPEN LI_SCOPE "<D:locktype><D:read/></D:locktype></D:lockinfo>"),
+    BAD("LI write twice", LI,
+        LI_OPEN LI_SCOPE "<D:locktype><D:write/><D:write/></D:locktype>"
+        "</D:lockinfo>"),
+    BAD("LI foreign write", LI,
+        LI_OPEN LI_SCOPE "<D:locktype><X:write xmlns:X=\"urn:x\"/>"
+        "</D:locktype></D:lockinfo>"),
+    BAD("LI other DAV: child", LI,
+        LI_OPEN LI_SCOPE LI_TYPE "<D:timeout/></D:lockinfo>"),
+    BAD("LI foreign child", LI,
+        LI_OPEN LI_SCOPE LI_TYPE "<X:foo xmlns:X=\"urn:x\"/></D:lockinfo>"),
+    BAD("LI DOCTYPE", LI, "<!DOCTYPE D:lockinfo>" LI_EXCL),
+    BAD("LI DOCTYPE with entity", LI,
+        "<!DOCTYPE lockinfo [<!ENTITY o \"me\">]>" LI_OPEN LI_SCOPE LI_TYPE
+        "<D:owner>&o;</D:owner></D:lockinfo>"),
+    BAD("LI windows-1252", LI,
+        "<?xml version=\"1.0\" encoding=\"windows-1252\"?>" LI_EXCL),
+    BAD("LI undeclared prefix", LI,
+        LI_OPEN LI_SCOPE LI_TYPE "<D:owner><Q:x/></D:owner></D:lockinfo>"),
+    BAD("LI junk after root", LI, LI_EXCL "<D:lockinfo/>"),
+    BAD("LI invalid UTF-8 in owner", LI,
+        LI_OPEN LI_SCOPE LI_TYPE "<D:owner>\xff\xfe</D:owner></D:lockinfo>"),
+};
+
+/* ---- running a body ---- */
+
+enum { MODE_WHOLE, MODE_SPLIT, MODE_BYTES };
+
+typedef struct {
+    unit_verdict v;
+    apr_size_t size;            /* rwdav_body_size before finish, if reached */
+    int finished;               /* the verdict came from rwdav_body_finish */
+    const char *diff;           /* unit_verdict_diff against the row */
+} run_result;
+
+static run_result run_body(apr_pool_t *parent, const body_row *r,
+                           const rwdav_limits *lim, const char *buf,
+                           apr_size_t len, int mode, apr_size_t split)
+{
+    apr_pool_t *p = NULL;
+    rwdav_body *b;
+    rwdav_error *err = NULL;
+    run_result res = { { 0, 0 }, 0, 0, NULL };
+    apr_size_t off;
+
+    ck_assert(apr_pool_create(&p, parent) == APR_SUCCESS);
+    b = rwdav_body_create(p, r->kind, lim);
+    ck_assert_msg(b != NULL, "[%s] rwdav_body_create returned NULL",
+                  r->name);
+    switch (mode) {
+    case MODE_WHOLE:
+        err = rwdav_body_feed(b, buf, len);
+        break;
+    case MODE_SPLIT:
+        err = rwdav_body_feed(b, buf, split);
+        if (err == NULL)
+            err = rwdav_body_feed(b, buf + split, len - split);
+        break;
+    default:
+        for (off = 0; off < len && err == NULL; off++)
+            err = rwdav_body_feed(b, buf + off, 1);
+        break;
+    }
+    if (err == NULL) {
+        res.size = rwdav_body_size(b);
+        res.finished = 1;
+        err = rwdav_body_finish(b);
+    }
+    if (err) {
+        res.v.status = err->status;
+        res.v.sub = (int)err->sub;
+    }
+    res.diff = unit_verdict_diff(parent, err, r->want, UNIT_NO_LEN);
+    apr_pool_destroy(p);            /* runs the parser's cleanup */
+    return res;
+}
+
+static void check_run(apr_pool_t *p, const body_row *r, run_result res,
+                      apr_size_t len, const char *how)
+{
+    ck_assert_msg(res.diff == NULL, "[%s] fed %s: %s", r->name, how,
+                  res.diff);
+    if (res.finished)
+        ck_assert_msg(res.size == len, "[%s] fed %s: rwdav_body_size %lu, "
+                      "expected %lu", r->name, how, (unsigned long)res.size,
+                      (unsigned long)len);
+}
+
+START_TEST(test_body)
+{
+    const body_row *r = &body_rows[_i];
+    apr_pool_t *p = unit_pool();
+    const char *buf = r->in;
+    apr_size_t len = r->len, k, step;
+    rwdav_limits lim;
+    run_result res;
+
+    if (r->gen)
+        buf = r->gen(p, &len);
+    unit_limits(&lim, r->lim);
+
+    res = run_body(p, r, &lim, buf, len, MODE_WHOLE, 0);
+    check_run(p, r, res, len, "whole");
+
+    step = len > 8192 ? len / 64 : 1;
+    for (k = 0; k <= len; k += step) {
+        res = run_body(p, r, &lim, buf, len, MODE_SPLIT, k);
+        check_run(p, r, res, len,
+                  apr_psprintf(p, "in two at %lu", (unsigned long)k));
+    }
+    if (step > 1) {                 /* and the last byte on its own */
+        res = run_body(p, r, &lim, buf, len, MODE_SPLIT, len - 1);
+        check_run(p, r, res, len, "in two at len-1");
+    }
+
+    res = run_body(p, r, &lim, buf, len, MODE_BYTES, 0);
+    check_run(p, r, res, len, "one byte at a time");
+    apr_pool_destroy(p);
+}
+END_TEST
+
+/* Zero-length feeds between the bytes change nothing. */
+START_TEST(test_body_empty_feeds)
+{
+    static const char body[] = PF_ALLPROP;
+    apr_pool_t *p = unit_pool();
+    rwdav_limits lim;
+    rwdav_body *b;
+    rwdav_error *err = NULL;
+    apr_size_t i;
+
+    unit_limits(&lim, NULL);
+    b = rwdav_body_create(p, PF, &lim);
+    ck_assert(b != NULL);
+    for (i = 0; i < sizeof(body) - 1 && err == NULL; i++) {
+        err = rwdav_body_feed(b, body + i, 0);
+        if (err == NULL)
+            err = rwdav_body_feed(b, body + i, 1);
+    }
+    ck_assert_msg(err == NULL, "feed: %d.%d", err ? err->status : 0,
+                  err ? (int)err->sub : 0);
+    ck_assert_uint_eq(rwdav_body_size(b), sizeof(body) - 1);
+    err = rwdav_body_finish(b);
+    ck_assert_msg(err == NULL, "finish: %d.%d (%s)", err ? err->status : 0,
+                  err ? (int)err->sub : 0, err ? err->reason : "");
+    apr_pool_destroy(p);
+}
+END_TEST
+
+/* ---- rwdav_xml_escape ---- */
+
+typedef struct {
+    const char *name;
+    const char *in;
+    apr_size_t len;
+    const char *want;
+    const char *alt;            /* another spelling as good, or NULL */
+} esc_row;
+
+static const esc_row esc_rows[] = {
+    { "plain",       IN("plain text 123"), "plain text 123", NULL },
+    { "empty",       IN(""), "", NULL },
+    { "amp",         IN("a&b"), "a&amp;b", NULL },
+    { "lt gt",       IN("<>"), "&lt;&gt;", NULL },
+    { "quot",        IN("\""), "&quot;", "&#34;" },
+    { "apos",        IN("'"), "&apos;", "&#39;" },
+    { "markup",      IN("<a href=x>&amp;</a>"),
+      "&lt;a href=x&gt;&amp;amp;&lt;/a&gt;", NULL },
+    { "NUL",         IN("\0"), "?", NULL },
+    { "NUL inside",  IN("a\0b"), "a?b", NULL },
+    { "controls",    IN("\x01\x1f\x7f"), "???", NULL },
+    { "tab CR LF",   IN("\t\r\n"), "???", NULL },
+    { "UTF-8 bytes", IN("\xc3\xa9"), "??", NULL },
+    { "high byte",   IN("a\xff" "b"), "a?b", NULL },
+    { "printable edges", IN(" ~"), " ~", NULL },
+    { "length bound", "abcdef", 3, "abc", NULL },
+    { "length bound before &", "ab&", 2, "ab", NULL },
+};
+
+START_TEST(test_xml_escape)
+{
+    const esc_row *r = &esc_rows[_i];
+    apr_pool_t *p = unit_pool();
+    const char *got = rwdav_xml_escape(p, r->in, r->len);
+
+    ck_assert_msg(got != NULL, "[%s] NULL", r->name);
+    ck_assert_msg(strcmp(got, r->want) == 0
+                  || (r->alt && strcmp(got, r->alt) == 0),
+                  "[%s] \"%s\": got \"%s\", expected \"%s\"", r->name,
+                  unit_repr(p, r->in, r->len),
+                  unit_repr(p, got, strlen(got)), r->want);
+    apr_pool_destroy(p);
+}
+END_TEST
+
+START_TEST(test_limits_default)
+{
+    rwdav_limits lim;
+
+    /* "Zero fields are replaced by the defaults" */
+    memset(&lim, 0, sizeof(lim));
+    rwdav_limits_default(&lim);
+    ck_assert_uint_eq(lim.header_len, RWDAV_DEFAULT_HEADER_LEN);
+    ck_assert_uint_eq(lim.if_lists, RWDAV_DEFAULT_IF_LISTS);
+    ck_assert_uint_eq(lim.if_conditions, RWDAV_DEFAULT_IF_CONDITIONS);
+    ck_assert_uint_eq(lim.body_bytes, RWDAV_DEFAULT_BODY_BYTES);
+    ck_assert_uint_eq(lim.xml_depth, RWDAV_DEFAULT_XML_DEPTH);
+    ck_assert_uint_eq(lim.timeout_types, RWDAV_DEFAULT_TIMEOUT_TYPES);
+    /* ... and only those */
+    memset(&lim, 0, sizeof(lim));
+    lim.header_len = 7;
+    lim.xml_depth = 3;
+    rwdav_limits_default(&lim);
+    ck_assert_uint_eq(lim.header_len, 7);
+    ck_assert_uint_eq(lim.if_lists, RWDAV_DEFAULT_IF_LISTS);
+    ck_assert_uint_eq(lim.xml_depth, 3);
+    ck_assert_uint_eq(lim.body_bytes, RWDAV_DEFAULT_BODY_BYTES);
+}
+END_TEST
+
+Suite *suite_body(void)
+{
+    Suite *s = suite_create("body");
+    TCase *tc = tcase_create("body");
+
+    /* every split of every body: allow time for the 1 MB rows */
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_body, 0, NROWS(body_rows));
+    tcase_add_test(tc, test_body_empty_feeds);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("xml_escape");
+    tcase_add_loop_test(tc, test_xml_escape, 0, NROWS(esc_rows));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("limits");
+    tcase_add_test(tc, test_limits_default);
+    suite_add_tcase(s, tc);
+    return s;
+}
