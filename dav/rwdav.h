@@ -196,7 +196,8 @@ rwdav_error *rwdav_timeout_parse(apr_pool_t *p, const char *v, apr_size_t len,
 /* *token gets the URI without brackets. allow_bare accepts the bracketless
  * form some Windows clients send; *normalized is then "<" token ">". */
 rwdav_error *rwdav_locktoken_parse(apr_pool_t *p, const char *v,
-                                   apr_size_t len, int allow_bare,
+                                   apr_size_t len, const rwdav_limits *lim,
+                                   int allow_bare,
                                    const char **token, const char **normalized);
 
 /* ---- Request bodies (§14, §9.1, §9.2, §9.10) ---- */

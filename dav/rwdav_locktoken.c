@@ -9,16 +9,19 @@
     rwdav_error_make(p, 400, RWDAV_SUB_LOCK_TOKEN, (why), (at))
 
 rwdav_error *rwdav_locktoken_parse(apr_pool_t *p, const char *v,
-                                   apr_size_t len, int allow_bare,
+                                   apr_size_t len, const rwdav_limits *lim,
+                                   int allow_bare,
                                    const char **token, const char **normalized)
 {
+    rwdav_limits l = *lim;
     apr_size_t s = 0, e = len, off;
     int has_path;
 
+    rwdav_limits_default(&l);
     if (len == 0)
         return LT_ERR("empty Lock-Token header", 0);
-    if (len > RWDAV_DEFAULT_HEADER_LEN)
-        return LT_ERR("Lock-Token header too long", RWDAV_DEFAULT_HEADER_LEN);
+    if (len > l.header_len)
+        return LT_ERR("Lock-Token header too long", l.header_len);
     if (v[0] == '<') {
         if (v[len - 1] != '>' || len < 2)
             return LT_ERR("Lock-Token must end with '>'", len - 1);

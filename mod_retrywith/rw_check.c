@@ -85,7 +85,7 @@ static int check_headers(rw_req *q)
             return REFUSE(q, rwdav_error_make(r->pool, 400,
                           RWDAV_SUB_LOCK_TOKEN,
                           "UNLOCK needs a Lock-Token header", 0), NULL);
-        e = rwdav_locktoken_parse(r->pool, v, strlen(v),
+        e = rwdav_locktoken_parse(r->pool, v, strlen(v), &q->lim,
                                   RW_FLAG(q->conf->bare_lock_token, 0),
                                   &token, &norm);
         if (e)

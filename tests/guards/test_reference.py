@@ -33,7 +33,7 @@ def test_every_directive_in_readme_reference():
 
 def test_readme_limit_names_match_code():
     src = (TOP / "mod_retrywith" / "rw_config.c").read_text()
-    names = re.findall(r'\{ "([a-z-]+)", APR_OFFSETOF\(rwdav_limits', src)
+    names = re.findall(r'\{ "([a-z-]+)", offsetof\(rwdav_limits', src)
     assert len(names) == 6
     readme = (TOP / "README.md").read_text()
     conf = (TOP / "conf.example").read_text()

@@ -88,6 +88,32 @@ static const lt_row lt_rows[] = {
     { "64 KiB bare", NULL, 0, gen_big_bare, 1, V400(9), NULL },
 };
 
+/* header-length applies to Lock-Token like to every other header: a token
+ * one byte over the configured cap is refused, one at the cap is not. */
+START_TEST(test_locktoken_header_len)
+{
+    apr_pool_t *p = unit_pool();
+    rwdav_limits custom = { 0 }, lim;
+    const char *token, *norm;
+    char *v = apr_palloc(p, 258);
+    rwdav_error *err;
+
+    custom.header_len = 256;
+    unit_limits(&lim, &custom);
+    memcpy(v, "<urn:x:", 7);
+    memset(v + 7, 'a', 256 - 8);
+    v[255] = '>';
+    err = rwdav_locktoken_parse(p, v, 256, &lim, 0, &token, &norm);
+    ck_assert_msg(err == NULL, "256-byte token at a 256 cap refused");
+    memmove(v + 8, v + 7, 249);
+    v[7] = 'a';
+    err = rwdav_locktoken_parse(p, v, 257, &lim, 0, &token, &norm);
+    ck_assert_msg(err && err->status == 400 && err->sub == RWDAV_SUB_LOCK_TOKEN,
+                  "257-byte token at a 256 cap not refused with 400.9");
+    apr_pool_destroy(p);
+}
+END_TEST
+
 START_TEST(test_locktoken)
 {
     const lt_row *r = &lt_rows[_i];
@@ -99,7 +125,10 @@ START_TEST(test_locktoken)
 
     if (r->gen)
         in = r->gen(p, &len);
-    err = rwdav_locktoken_parse(p, in, len, r->allow_bare, &token, &norm);
+    rwdav_limits lim;
+
+    unit_limits(&lim, NULL);
+    err = rwdav_locktoken_parse(p, in, len, &lim, r->allow_bare, &token, &norm);
     CK_VERDICT(p, err, r->want, len, r->name, in, len);
     if (r->want.status == 0) {
         CK_STREQ(p, token, r->token, "token", r->name);
@@ -169,6 +198,7 @@ Suite *suite_locktoken(void)
     TCase *tc = tcase_create("locktoken_parse");
 
     tcase_add_loop_test(tc, test_locktoken, 0, NROWS(lt_rows));
+    tcase_add_test(tc, test_locktoken_header_len);
     suite_add_tcase(s, tc);
     tc = tcase_create("locktoken_uri_ok");
     tcase_add_loop_test(tc, test_locktoken_uri_ok, 0, NROWS(uo_rows));

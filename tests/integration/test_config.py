@@ -1,0 +1,93 @@
+"""Directive parsing (`apache2 -t`) and configuration changes on a live server."""
+
+from __future__ import annotations
+
+import pytest
+
+from httpd import build_request
+
+
+@pytest.fixture(scope="module")
+def cfg_server(httpd_factory, module_path):
+    """A server root with the module, never started: for `apache2 -t`."""
+    return httpd_factory("cfg", module_path=module_path, start=False)
+
+
+def in_location(*directives: str) -> str:
+    return "<Location /dav/>\n" + "\n".join("    " + d for d in directives) + "\n</Location>\n"
+
+
+@pytest.mark.parametrize("directive,name", [
+    ("RetryWith maybe", "RetryWith"),
+    ("RetryWith", "RetryWith"),
+    ("RetryWithDepthInfinity perhaps", "RetryWithDepthInfinity"),
+    ("RetryWithStrictTranslate 2", "RetryWithStrictTranslate"),
+    ("RetryWithBareLockToken yes", "RetryWithBareLockToken"),
+    ("RetryWithLimit body -1", "RetryWithLimit"),
+    ("RetryWithLimit foo 3", "RetryWithLimit"),
+    ("RetryWithLimit xml-depth 0", "RetryWithLimit"),
+    ("RetryWithLimit body 12abc", "RetryWithLimit"),
+    ("RetryWithLimit body", "RetryWithLimit"),
+    ("RetryWithLimit timeout-types 99999999999999999999999", "RetryWithLimit"),
+])
+def test_bad_directive_value_fails_config_test(cfg_server, directive, name):
+    rc, out = cfg_server.config_test(in_location(directive))
+    assert rc != 0, f"`{directive}` was accepted:\n{out}"
+    assert name in out, f"the message does not name {name}:\n{out}"
+    assert "Syntax OK" not in out
+
+
+@pytest.mark.parametrize("directives", [
+    ["RetryWith On"], ["RetryWith Off"], ["RetryWith on"],
+    ["RetryWithDepthInfinity On"], ["RetryWithStrictTranslate On"],
+    ["RetryWithBareLockToken Off"],
+    ["RetryWithLimit body 4096", "RetryWithLimit xml-depth 10", "RetryWithLimit if-lists 5",
+     "RetryWithLimit if-conditions 9", "RetryWithLimit header-length 1024",
+     "RetryWithLimit timeout-types 3"],
+])
+def test_good_directives_pass_config_test(cfg_server, directives):
+    rc, out = cfg_server.config_test(in_location(*directives))
+    assert rc == 0 and "Syntax OK" in out, out
+
+
+def test_directives_need_the_module(httpd_factory):
+    """Guards the two tests above: without the module the directive is unknown."""
+    srv = httpd_factory("cfg-off", module_path=None, start=False)
+    rc, out = srv.config_test(in_location("RetryWith On"))
+    assert rc != 0 and "RetryWith" in out, out
+    rc, out = srv.config_test("")
+    assert rc == 0 and "Syntax OK" in out, out
+
+
+def test_directives_allowed_in_directory_context(cfg_server):
+    conf = (f'<Directory "{cfg_server.root}/share">\n    RetryWith Off\n'
+            f'    RetryWithLimit body 100\n</Directory>\n')
+    rc, out = cfg_server.config_test(conf)
+    assert rc == 0 and "Syntax OK" in out, out
+
+
+def refused_sub(srv, method, path, headers, body=None):
+    data, rid = build_request(method, path, headers, body, host=f"127.0.0.1:{srv.port}")
+    r = srv.raw(data).final
+    return r.status, r.substatus
+
+
+@pytest.mark.expect_errors(r"\[dav:error\] .*AH00580: An invalid Depth header")
+def test_reload_changes_behaviour(httpd_factory, module_path):
+    srv = httpd_factory("reload", module_path=module_path)
+    assert srv.request("MKCOL", "/dav/r/").status == 201
+    assert refused_sub(srv, "PROPFIND", "/dav/r/", [("Depth", "2")]) == (400, "400.2")
+
+    srv.reload(in_location("RetryWith Off"))                        # graceful
+    assert refused_sub(srv, "PROPFIND", "/dav/r/", [("Depth", "2")]) == (400, None)
+
+    srv.reload(in_location("RetryWithLimit header-length 16"), graceful=False)
+    assert refused_sub(srv, "PROPFIND", "/dav/r/", [("Depth", "2")]) == (400, "400.2")
+    long_dest = "/dav/r/" + "x" * 40
+    assert refused_sub(srv, "COPY", "/dav/r/", [("Destination", long_dest)]) == (400, "400.1")
+    assert srv.request("COPY", "/dav/r/", {"Destination": "/dav/s/"}).status == 201
+
+    srv.reload("", module_path=None)                                # module unloaded
+    assert refused_sub(srv, "PROPFIND", "/dav/r/", [("Depth", "2")]) == (400, None)
+    srv.reload("", module_path=str(module_path))                    # and back
+    assert refused_sub(srv, "PROPFIND", "/dav/r/", [("Depth", "2")]) == (400, "400.2")
