@@ -180,6 +180,11 @@ typedef struct rwdav_if {
 rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
                             const rwdav_limits *lim, rwdav_if *out);
 
+/* A LOCK without a body refreshes a lock and must name it (RFC 4918
+ * §9.10.2): the If header needs a state token that is not negated.
+ * ifh may be NULL (no If header). Returns the 400.3 error or NULL. */
+rwdav_error *rwdav_if_refresh_check(apr_pool_t *p, const rwdav_if *ifh);
+
 /* ---- Timeout (§10.7) ---- */
 typedef struct rwdav_timeout {
     apr_array_header_t *seconds;  /* of apr_int64_t; -1 means Infinite */

@@ -212,6 +212,17 @@ static void on_error(void *ctx, xmlErrorPtr e)
     /* Recorded by the state check after each chunk; nothing is printed. */
 }
 
+/* Only what the rules need: no tree, no text, no entity handling. */
+static const xmlSAXHandler sax = {
+    .internalSubset = on_doctype,
+    .externalSubset = on_doctype,
+    .entityDecl = on_entity,
+    .initialized = XML_SAX2_MAGIC,
+    .startElementNs = on_start,
+    .endElementNs = on_end,
+    .serror = on_error,
+};
+
 static apr_status_t body_cleanup(void *data)
 {
     rwdav_body *b = data;
@@ -283,20 +294,9 @@ rwdav_error *rwdav_body_feed(rwdav_body *b, const char *buf, apr_size_t len)
         return b->err;
     }
     if (!b->ctxt) {
-        static xmlSAXHandler sax;
-        if (sax.initialized != XML_SAX2_MAGIC) {
-            xmlSAXHandler s;
-            memset(&s, 0, sizeof(s));
-            s.initialized = XML_SAX2_MAGIC;
-            s.startElementNs = on_start;
-            s.endElementNs = on_end;
-            s.internalSubset = on_doctype;
-            s.externalSubset = on_doctype;
-            s.entityDecl = on_entity;
-            s.serror = on_error;
-            sax = s;
-        }
-        b->ctxt = xmlCreatePushParserCtxt(&sax, b, NULL, 0, NULL);
+        /* libxml2 copies the handler, so one constant serves every thread */
+        b->ctxt = xmlCreatePushParserCtxt((xmlSAXHandler *)&sax, b, NULL, 0,
+                                          NULL);
         if (!b->ctxt) {
             b->err = rwdav_error_make(b->p, 500, RWDAV_SUB_BODY,
                                       "XML parser unavailable", 0);

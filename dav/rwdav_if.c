@@ -178,6 +178,26 @@ static rwdav_error *list(if_scan *s, rwdav_if_list *l, apr_size_t *total,
     }
 }
 
+rwdav_error *rwdav_if_refresh_check(apr_pool_t *p, const rwdav_if *ifh)
+{
+    int i, k;
+
+    for (i = 0; ifh && i < ifh->lists->nelts; i++) {
+        const rwdav_if_list *l = &APR_ARRAY_IDX(ifh->lists, i, rwdav_if_list);
+        for (k = 0; k < l->conditions->nelts; k++) {
+            const rwdav_if_condition *c =
+                &APR_ARRAY_IDX(l->conditions, k, rwdav_if_condition);
+            if (!c->negated && !c->is_etag)
+                return NULL;
+        }
+    }
+    return rwdav_error_make(p, 400, RWDAV_SUB_IF,
+                            ifh ? "a LOCK refresh (no body) needs the lock's "
+                                  "token in the If header, not negated"
+                                : "a LOCK refresh (no body) needs an If header "
+                                  "naming the lock", 0);
+}
+
 rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
                             const rwdav_limits *lim, rwdav_if *out)
 {

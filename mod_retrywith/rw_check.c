@@ -66,6 +66,8 @@ typedef struct {
     const rw_dir_conf *conf;
     rwdav_limits lim;
     rwdav_method m;
+    rwdav_if ifh;           /* the parsed If header, when has_if */
+    int has_if;
 } rw_req;
 
 #define REFUSE(rq, err, val) rw_refuse((rq)->r, (err), (val))
@@ -136,11 +138,11 @@ static int check_headers(rw_req *q)
     }
 
     if ((v = apr_table_get(h, "If")) != NULL) {
-        rwdav_if ifh;
-        if ((e = rwdav_if_parse(r->pool, v, strlen(v), &q->lim, &ifh)))
+        if ((e = rwdav_if_parse(r->pool, v, strlen(v), &q->lim, &q->ifh)))
             return REFUSE(q, e, v);
-        if (ifh.rewritten)
-            apr_table_setn(h, "If", ifh.normalized);
+        q->has_if = 1;
+        if (q->ifh.rewritten)
+            apr_table_setn(h, "If", q->ifh.normalized);
     }
 
     if ((v = apr_table_get(h, "Translate")) != NULL) {
@@ -161,6 +163,7 @@ static int check_body(rw_req *q)
     const char *te = apr_table_get(r->headers_in, "Transfer-Encoding");
     rwdav_body_kind kind;
     rwdav_error *e;
+    apr_size_t size;
     int rc;
 
     switch (q->m) {
@@ -194,8 +197,10 @@ static int check_body(rw_req *q)
             return REFUSE(q, rwdav_error_make(r->pool, 413, RWDAV_SUB_BODY,
                           "request body too large", q->lim.body_bytes), cl);
     }
-    if ((rc = rw_body_take(r, kind, &q->lim, &e)) != OK)
+    if ((rc = rw_body_take(r, kind, &q->lim, &e, &size)) != OK)
         return rc;
+    if (!e && kind == RWDAV_BODY_LOCKINFO && size == 0)
+        e = rwdav_if_refresh_check(r->pool, q->has_if ? &q->ifh : NULL);
     return e ? REFUSE(q, e, NULL) : OK;
 }
 
@@ -219,6 +224,7 @@ int rw_handler(request_rec *r)
     }
     q.r = r;
     q.m = method_of(r);
+    q.has_if = 0;
     q.lim = q.conf->limits;
     rwdav_limits_default(&q.lim);
     /* mod_dav refuses beyond LimitXMLRequestBody; never accept more. */

@@ -45,7 +45,8 @@ static const struct {
     apr_size_t off;
     apr_int64_t max;
 } limit_names[] = {
-    { "body", offsetof(rwdav_limits, body_bytes), APR_INT64_C(1) << 31 },
+    /* libxml2 takes chunk lengths as int */
+    { "body", offsetof(rwdav_limits, body_bytes), 2147483647 },
     /* libxml2 and mod_dav's expat stop at 256 levels themselves */
     { "xml-depth", offsetof(rwdav_limits, xml_depth), 256 },
     { "if-lists", offsetof(rwdav_limits, if_lists), 100000 },

@@ -24,7 +24,8 @@ int rw_handler(request_rec *r);
  * Returns OK with *err NULL (go on), OK with *err set (refuse), or an HTTP
  * error / AP_FILTER_ERROR already answered by the input filters. */
 int rw_body_take(request_rec *r, rwdav_body_kind kind,
-                 const rwdav_limits *lim, rwdav_error **err);
+                 const rwdav_limits *lim, rwdav_error **err,
+                 apr_size_t *size);
 apr_status_t rw_replay_in(ap_filter_t *f, apr_bucket_brigade *bb,
                           ap_input_mode_t mode, apr_read_type_e block,
                           apr_off_t readbytes);

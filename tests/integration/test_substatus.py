@@ -275,6 +275,12 @@ BAD = [
     B("if-not-alone", "PUT", "{new}", [("If", "(Not)")], b"x", sub=3),
     B("if-trailing-junk", "PUT", "{new}", [("If", "(<urn:x:a>)garbage")], b"x", sub=3),
     B("if-open-bracket", "PUT", "{new}", [("If", '(<urn:x:a> ["x")')], b"x", sub=3),
+    # a LOCK without a body is a refresh and must name the lock (§9.10.2);
+    # mod_dav would answer these with its own bare 400
+    B("if-refresh-without-if", "LOCK", "{victim}", [("Timeout", "Second-60")], sub=3),
+    B("if-refresh-negated-only", "LOCK", "{victim}",
+      [("If", "(Not <DAV:no-lock>)")], sub=3),
+    B("if-refresh-etag-only", "LOCK", "{victim}", [("If", '(["abc"])')], sub=3),
     B("if-space-in-token", "PUT", "{new}", [("If", "(< urn:x:a>)")], b"x", sub=3),
     B("if-too-long", "PUT", "{L}f.txt", [("If", "(<urn:x:" + "a" * 300 + ">)")], b"x", sub=3),
     B("if-on-get", "GET", "{F}", [("If", "(garbage")], sub=3),

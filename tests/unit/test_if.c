@@ -320,6 +320,44 @@ static const if_row if_rows[] = {
       &lim_len20, V400(3), NULL, 0, 0, 0, NULL, 0, 0, NULL },
 };
 
+/* rwdav_if_refresh_check: a bodiless LOCK must name the lock it refreshes */
+static const struct {
+    const char *name;
+    const char *in;         /* If header, or NULL for none */
+    int ok;
+} refresh_rows[] = {
+    { "no If", NULL, 0 },
+    { "token", "(<opaquelocktoken:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>)", 1 },
+    { "tagged token", "</a> (<urn:x:y>)", 1 },
+    { "negated only", "(Not <DAV:no-lock>)", 0 },
+    { "etag only", "([\"x\"])", 0 },
+    { "token in second list", "([\"x\"]) (<urn:x:y>)", 1 },
+    { "negated and etag", "(Not <urn:x:y> [\"x\"])", 0 },
+};
+
+START_TEST(test_if_refresh)
+{
+    apr_pool_t *p = unit_pool();
+    rwdav_limits lim;
+    rwdav_if ifh;
+    rwdav_error *e;
+
+    unit_limits(&lim, NULL);
+    if (refresh_rows[_i].in) {
+        e = rwdav_if_parse(p, refresh_rows[_i].in, strlen(refresh_rows[_i].in),
+                           &lim, &ifh);
+        ck_assert_msg(e == NULL, "[%s] does not parse", refresh_rows[_i].name);
+    }
+    e = rwdav_if_refresh_check(p, refresh_rows[_i].in ? &ifh : NULL);
+    if (refresh_rows[_i].ok)
+        ck_assert_msg(e == NULL, "[%s] refused", refresh_rows[_i].name);
+    else
+        ck_assert_msg(e && e->status == 400 && e->sub == RWDAV_SUB_IF,
+                      "[%s] not refused with 400.3", refresh_rows[_i].name);
+    apr_pool_destroy(p);
+}
+END_TEST
+
 START_TEST(test_if)
 {
     const if_row *r = &if_rows[_i];
@@ -385,6 +423,7 @@ Suite *suite_if(void)
     TCase *tc = tcase_create("if_parse");
 
     tcase_add_loop_test(tc, test_if, 0, NROWS(if_rows));
+    tcase_add_loop_test(tc, test_if_refresh, 0, NROWS(refresh_rows));
     suite_add_tcase(s, tc);
     return s;
 }
