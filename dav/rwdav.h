@@ -227,6 +227,70 @@ rwdav_error *rwdav_body_finish(rwdav_body *b);
 /* Bytes fed so far. */
 apr_size_t rwdav_body_size(const rwdav_body *b);
 
+/* What the 449 policies ask of a body, recorded only after
+ * rwdav_body_collect() (call it before the first feed). */
+typedef enum {
+    RWDAV_FORM_NONE = 0,
+    RWDAV_FORM_PROP,        /* DAV:prop: the properties are named */
+    RWDAV_FORM_ALLPROP,     /* DAV:allprop, or an empty PROPFIND body */
+    RWDAV_FORM_PROPNAME
+} rwdav_propfind_form;
+
+void rwdav_body_collect(rwdav_body *b);
+rwdav_propfind_form rwdav_body_form(const rwdav_body *b);
+/* "{namespace}local" of each property a PROPPATCH sets (DAV:set) or a
+ * PROPFIND names (DAV:prop); array of const char *. */
+const apr_array_header_t *rwdav_body_props(const rwdav_body *b);
+/* 1 when a lockinfo carries DAV:owner */
+int rwdav_body_has_owner(const rwdav_body *b);
+
+/* A property name as policies write it: "{" namespace "}" local, the
+ * namespace possibly empty, local an XML NCName. */
+int rwdav_propname_ok(const char *s);
+
+/* ---- Ms-Echo-Request / Ms-Echo-Reply tokens ([MS-WDV] §2.2.7-2.2.8) ----
+ * Stateless: every server holding the same key verifies a token any of them
+ * issued. Token grammar (all ASCII, at most RWDAV_ECHO_MAX bytes):
+ *   token  = "1." expiry "." rules "." target "." mac
+ *   expiry = 1*20DIGIT            ; Unix seconds after which it is stale
+ *   rules  = *( ALPHA / DIGIT / "-" / "_" / "," )   ; the rules that asked
+ *   target = 22base64url          ; first 16 bytes of SHA-256(method LF uri)
+ *   mac    = 43base64url          ; HMAC-SHA256(key, "1." expiry "." rules
+ *                                 ;   "." target), no padding
+ */
+#define RWDAV_ECHO_MAX 512
+
+typedef enum {
+    RWDAV_ECHO_OK = 0,
+    RWDAV_ECHO_MALFORMED,   /* not the grammar above */
+    RWDAV_ECHO_FORGED,      /* MAC does not verify with this key */
+    RWDAV_ECHO_FOREIGN,     /* genuine, but issued for another method/URI */
+    RWDAV_ECHO_EXPIRED      /* genuine and for this request, but stale */
+} rwdav_echo_verdict;
+
+void rwdav_sha256(const unsigned char *msg, apr_size_t len,
+                  unsigned char out[32]);
+void rwdav_hmac_sha256(const unsigned char *key, apr_size_t keylen,
+                       const unsigned char *msg, apr_size_t len,
+                       unsigned char out[32]);
+
+/* rules must match the grammar above (NULL counts as ""). Returns NULL for
+ * bad rules, a negative expiry, or a token over RWDAV_ECHO_MAX. */
+const char *rwdav_echo_issue(apr_pool_t *p, const unsigned char *key,
+                             apr_size_t keylen, const char *method,
+                             const char *uri, const char *rules,
+                             apr_int64_t expiry);
+/* *rules (may be NULL) gets the rules of a genuine token (OK, FOREIGN,
+ * EXPIRED), else NULL. The MAC is compared in constant time and checked
+ * before target and expiry. */
+rwdav_echo_verdict rwdav_echo_verify(apr_pool_t *p, const unsigned char *key,
+                                     apr_size_t keylen, const char *method,
+                                     const char *uri, const char *token,
+                                     apr_size_t len, apr_int64_t now,
+                                     const char **rules);
+/* "ok", "malformed", "forged", "foreign", "expired" */
+const char *rwdav_echo_verdict_name(rwdav_echo_verdict v);
+
 /* Escapes &, <, >, " and ' for XML text and attributes, and replaces bytes
  * that are not printable ASCII by '?', so untrusted text is always safe. */
 const char *rwdav_xml_escape(apr_pool_t *p, const char *s, apr_size_t len);

@@ -28,6 +28,10 @@ struct rwdav_body {
     int l3_ok, l3_other;  /* inside it: wanted / other elements */
     unsigned char sig[4]; /* the first bytes, for encoding detection */
     apr_size_t sig_n;
+    int collect;          /* record what the 449 policies need */
+    int l2_set;           /* the open level-2 element is DAV:set */
+    int l3_prop;          /* the open level-3 element is DAV:prop */
+    apr_array_header_t *props;
 };
 
 static const char *root_name[] = { "propfind", "propertyupdate", "lockinfo" };
@@ -60,6 +64,14 @@ static int encoding_ok(const char *enc)
         if (!strcasecmp(enc, ok[i]))
             return 1;
     return 0;
+}
+
+static void record_prop(rwdav_body *b, const xmlChar *uri,
+                        const xmlChar *local)
+{
+    *(const char **)apr_array_push(b->props) =
+        apr_pstrcat(b->p, "{", uri ? (const char *)uri : "", "}",
+                    (const char *)local, NULL);
 }
 
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
@@ -117,6 +129,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
             break;
         }
         b->l2_kind = k;
+        b->l2_set = is_dav(uri, local, "set");
         if (k >= 0 && ++b->count[k] > 1 && k != C_SETREMOVE)
             fail(b, 400, k == C_PROP ? "more than one DAV:prop"
                  : k == C_INCLUDE ? "more than one DAV:include"
@@ -126,10 +139,15 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
                  : "a DAV:propfind element is repeated");
         return;
     }
+    if (b->depth == 4 && b->collect && b->l2_set && b->l3_prop)
+        record_prop(b, uri, local);
     if (b->depth == 3) {
+        if (b->collect && b->l2_kind == C_PROP)
+            record_prop(b, uri, local);
+        b->l3_prop = is_dav(uri, local, "prop");
         switch (b->l2_kind) {
         case C_SETREMOVE:
-            if (is_dav(uri, local, "prop"))
+            if (b->l3_prop)
                 b->l3_ok++;
             break;
         case C_LOCKSCOPE:
@@ -345,4 +363,47 @@ rwdav_error *rwdav_body_finish(rwdav_body *b)
 apr_size_t rwdav_body_size(const rwdav_body *b)
 {
     return b->fed;
+}
+
+void rwdav_body_collect(rwdav_body *b)
+{
+    b->collect = 1;
+    b->props = apr_array_make(b->p, 4, sizeof(const char *));
+}
+
+rwdav_propfind_form rwdav_body_form(const rwdav_body *b)
+{
+    if (b->kind != RWDAV_BODY_PROPFIND)
+        return RWDAV_FORM_NONE;
+    if (b->fed == 0 || b->count[C_ALLPROP])
+        return RWDAV_FORM_ALLPROP;
+    return b->count[C_PROPNAME] ? RWDAV_FORM_PROPNAME
+         : b->count[C_PROP] ? RWDAV_FORM_PROP : RWDAV_FORM_NONE;
+}
+
+const apr_array_header_t *rwdav_body_props(const rwdav_body *b)
+{
+    static const apr_array_header_t none = { NULL, 0, 0, 0, NULL };
+    return b->props ? b->props : &none;
+}
+
+int rwdav_body_has_owner(const rwdav_body *b)
+{
+    return b->count[C_OWNER] > 0;
+}
+
+int rwdav_propname_ok(const char *s)
+{
+    const char *close;
+    xmlChar *local;
+    int ok;
+
+    if (!s || s[0] != '{' || !(close = strchr(s + 1, '}')) || !close[1])
+        return 0;
+    for (ok = 1; s < close && ok; s++)
+        ok = (unsigned char)*s >= 0x21 && (unsigned char)*s < 0x7f;
+    local = xmlStrdup((const xmlChar *)close + 1);
+    ok = ok && local && xmlValidateNCName(local, 0) == 0;
+    xmlFree(local);
+    return ok;
 }

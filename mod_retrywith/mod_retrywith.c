@@ -14,6 +14,7 @@ static int rw_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
     rwdav_init();
+    rw_policy_default_secret(pconf);
     if (!ap_find_linked_module("mod_dav.c")) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, RW_LOGNO(00001)
                      "mod_dav is not loaded: mod_retrywith has nothing to "

@@ -35,16 +35,17 @@ static rwdav_error *short_body(request_rec *r)
 }
 
 int rw_body_take(request_rec *r, rwdav_body_kind kind,
-                 const rwdav_limits *lim, rwdav_error **err,
-                 apr_size_t *size)
+                 const rwdav_limits *lim, int collect, rwdav_body **pbody,
+                 rwdav_error **err)
 {
     apr_bucket_brigade *bb, *kept;
     rwdav_body *body;
     int seen_eos = 0;
 
     *err = NULL;
-    *size = 0;
-    body = rwdav_body_create(r->pool, kind, lim);
+    *pbody = body = rwdav_body_create(r->pool, kind, lim);
+    if (collect)
+        rwdav_body_collect(body);
     bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     kept = apr_brigade_create(r->pool, r->connection->bucket_alloc);
 
@@ -98,7 +99,6 @@ int rw_body_take(request_rec *r, rwdav_body_kind kind,
 
     if ((*err = rwdav_body_finish(body)) != NULL)
         return OK;
-    *size = rwdav_body_size(body);
 
     /* mod_dav reads the body again from r->input_filters; HTTP_IN has
      * nothing left, so this filter in front of it serves the kept bytes. */

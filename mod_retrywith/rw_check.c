@@ -61,14 +61,6 @@ static void origin_of(request_rec *r, rwdav_origin *o)
     }
 }
 
-typedef struct {
-    request_rec *r;
-    const rw_dir_conf *conf;
-    rwdav_limits lim;
-    rwdav_method m;
-    rwdav_if ifh;           /* the parsed If header, when has_if */
-    int has_if;
-} rw_req;
 
 #define REFUSE(rq, err, val) rw_refuse((rq)->r, (err), (val))
 
@@ -105,6 +97,8 @@ static int check_headers(rw_req *q)
             return REFUSE(q, e, v);
         e = rwdav_depth_check(r->pool, q->m, d, is_coll,
                               RW_FLAG(q->conf->depth_infinity, 0));
+        if (e && e->condition && rw_retry_depth(q, e))
+            e = NULL;          /* a policy turns the 403 into a 449 */
         if (e)
             return REFUSE(q, e, v);
     }
@@ -162,8 +156,8 @@ static int check_body(rw_req *q)
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
     const char *te = apr_table_get(r->headers_in, "Transfer-Encoding");
     rwdav_body_kind kind;
+    rwdav_body *body;
     rwdav_error *e;
-    apr_size_t size;
     int rc;
 
     switch (q->m) {
@@ -197,23 +191,26 @@ static int check_body(rw_req *q)
             return REFUSE(q, rwdav_error_make(r->pool, 413, RWDAV_SUB_BODY,
                           "request body too large", q->lim.body_bytes), cl);
     }
-    if ((rc = rw_body_take(r, kind, &q->lim, &e, &size)) != OK)
+    if ((rc = rw_body_take(r, kind, &q->lim, q->body_rules, &body, &e)) != OK)
         return rc;
-    if (!e && kind == RWDAV_BODY_LOCKINFO && size == 0)
+    if (!e && kind == RWDAV_BODY_LOCKINFO && rwdav_body_size(body) == 0)
         e = rwdav_if_refresh_check(r->pool, q->has_if ? &q->ifh : NULL);
-    return e ? REFUSE(q, e, NULL) : OK;
+    if (e)
+        return REFUSE(q, e, NULL);
+    return rw_retry_body(q, body);
 }
 
 int rw_handler(request_rec *r)
 {
+    const rw_dir_conf *conf;
     rw_req q;
     apr_size_t xml_limit;
     int rc;
 
     if (r->main)
         return DECLINED;
-    q.conf = ap_get_module_config(r->per_dir_config, &retrywith_module);
-    if (!RW_FLAG(q.conf->enabled, 1))
+    conf = ap_get_module_config(r->per_dir_config, &retrywith_module);
+    if (!RW_FLAG(conf->enabled, 1))
         return DECLINED;
     if (!r->handler || strcmp(r->handler, "dav-handler")) {
         /* mod_dav_fs leaves GET and HEAD to the default handler; they still
@@ -222,9 +219,10 @@ int rw_handler(request_rec *r)
             || !rw_dav_provider_name(r))
             return DECLINED;
     }
+    memset(&q, 0, sizeof(q));
+    q.conf = ap_get_module_config(r->per_dir_config, &retrywith_module);
     q.r = r;
     q.m = method_of(r);
-    q.has_if = 0;
     q.lim = q.conf->limits;
     rwdav_limits_default(&q.lim);
     /* mod_dav refuses beyond LimitXMLRequestBody; never accept more. */
@@ -232,7 +230,10 @@ int rw_handler(request_rec *r)
     if (xml_limit && xml_limit < q.lim.body_bytes)
         q.lim.body_bytes = xml_limit;
 
+    rw_retry_select(&q);
     if ((rc = check_headers(&q)) != OK)
+        return rc;
+    if ((rc = rw_retry_headers(&q)) != OK)
         return rc;
     if ((rc = check_body(&q)) != OK)
         return rc;

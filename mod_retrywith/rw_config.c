@@ -7,6 +7,7 @@
 #include "http_config.h"
 
 #include "rw_config.h"
+#include "rw_policy.h"
 
 void *rw_create_dir_conf(apr_pool_t *p, char *dir)
 {
@@ -36,6 +37,13 @@ void *rw_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     c->limits.body_bytes = RW_MERGE_LIMIT(body_bytes);
     c->limits.xml_depth = RW_MERGE_LIMIT(xml_depth);
     c->limits.timeout_types = RW_MERGE_LIMIT(timeout_types);
+    /* a nested location adds its policies to its parent's */
+    c->policies = !add->policies ? base->policies
+                : !base->policies ? add->policies
+                : apr_array_append(p, base->policies, add->policies);
+    c->secret = add->secret ? add->secret : base->secret;
+    c->echo_lifetime = add->echo_lifetime ? add->echo_lifetime
+                                          : base->echo_lifetime;
     return c;
 }
 
@@ -106,5 +114,33 @@ const command_rec rw_cmds[] = {
     AP_INIT_TAKE2("RetryWithLimit", set_limit, NULL, RSRC_CONF | ACCESS_CONF,
                   "RetryWithLimit body|xml-depth|if-lists|if-conditions|"
                   "header-length|timeout-types <n>"),
+    AP_INIT_RAW_ARGS("RetryWithRequireHeader", rw_cmd_require_header, NULL,
+                     RSRC_CONF | ACCESS_CONF,
+                     "Name[=value] [methods=M,...] [agent=regex] [text=\"...\"]:"
+                     " requests lacking the header get 449 Retry With"),
+    AP_INIT_RAW_ARGS("RetryWithRequireProperty", rw_cmd_require_property,
+                     NULL, RSRC_CONF | ACCESS_CONF,
+                     "{namespace}name [methods=PROPPATCH,PROPFIND] "
+                     "[agent=regex] [text=\"...\"]: a PROPPATCH must set it, "
+                     "a PROPFIND must name it"),
+    AP_INIT_RAW_ARGS("RetryWithRequireLockOwner", rw_cmd_require_lock_owner,
+                     NULL, RSRC_CONF | ACCESS_CONF,
+                     "[agent=regex] [text=\"...\"]: a LOCK must carry "
+                     "DAV:owner"),
+    AP_INIT_RAW_ARGS("RetryWithRetryDepth", rw_cmd_retry_depth, NULL,
+                     RSRC_CONF | ACCESS_CONF,
+                     "[agent=regex] [text=\"...\"]: PROPFIND of infinite "
+                     "depth gets 449 'retry with Depth: 1' instead of 403"),
+    AP_INIT_RAW_ARGS("RetryWithRetryPropList", rw_cmd_retry_prop_list, NULL,
+                     RSRC_CONF | ACCESS_CONF,
+                     "[agent=regex] [text=\"...\"]: PROPFIND allprop or "
+                     "propname gets 449 'retry with an explicit prop list'"),
+    AP_INIT_TAKE1("RetryWithSecret", rw_cmd_secret, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "key (16+ characters, the same on every server of a farm) "
+                  "for the Ms-Echo-Request HMAC"),
+    AP_INIT_TAKE1("RetryWithEchoLifetime", rw_cmd_echo_lifetime, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "seconds an Ms-Echo-Request stays valid (default 300)"),
     { NULL, { NULL }, NULL, 0, RAW_ARGS, NULL }
 };

@@ -14,7 +14,12 @@ typedef struct {
     int strict_translate;   /* RetryWithStrictTranslate */
     int bare_lock_token;    /* RetryWithBareLockToken */
     rwdav_limits limits;    /* RetryWithLimit; 0 = inherit / default */
+    apr_array_header_t *policies;  /* of rw_policy: inherited, then own */
+    const char *secret;     /* RetryWithSecret, or NULL */
+    int echo_lifetime;      /* RetryWithEchoLifetime, seconds; 0 = unset */
 } rw_dir_conf;
+
+#define RW_ECHO_LIFETIME_DEFAULT 300
 
 extern const command_rec rw_cmds[];
 void *rw_create_dir_conf(apr_pool_t *p, char *dir);

@@ -7,6 +7,7 @@
 #include "util_filter.h"
 #include "rwdav.h"
 #include "rw_config.h"
+#include "rw_policy.h"
 
 extern module AP_MODULE_DECLARE_DATA retrywith_module;
 
@@ -16,16 +17,44 @@ extern const char *(*rw_dav_provider_name)(request_rec *r);
 
 extern ap_filter_rec_t *rw_replay_filter;
 
+/* One request on its way through the checks. */
+typedef struct {
+    request_rec *r;
+    const rw_dir_conf *conf;
+    rwdav_limits lim;
+    rwdav_method m;
+    rwdav_if ifh;                  /* the parsed If header, when has_if */
+    int has_if;
+    apr_array_header_t *pols;      /* the policies that apply (rw_policy *) */
+    apr_array_header_t *missing;   /* what the request lacks (rw_missing) */
+    int body_rules;                /* an applicable policy reads the body */
+    const char *echo;              /* Ms-Echo-Reply, verified */
+    const rwdav_error *depth_refusal; /* the 403 a depth policy retries */
+} rw_req;
+
 /* The handler ordered before mod_dav's (rw_check.c). */
 int rw_handler(request_rec *r);
+
+/* 449 decisions (rw_retry.c). select runs first; headers after the 400.x
+ * header checks; body after the body was validated. Each returns OK to go
+ * on, or the answer's code (DONE) once answered. */
+void rw_retry_select(rw_req *q);
+int rw_retry_depth(rw_req *q, const rwdav_error *refusal);
+int rw_retry_headers(rw_req *q);
+int rw_retry_body(rw_req *q, const rwdav_body *body);
+
+/* The 449, the final refusal of a retry, and a bad echo (rw_response.c). */
+int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
+                    const char *token, const char *condition);
+int rw_answer_bad_echo(request_rec *r, rwdav_echo_verdict v);
 
 /* Reads, validates and buffers a PROPFIND/PROPPATCH/LOCK body, then puts a
  * filter in place that hands the same bytes to mod_dav (rw_body.c).
  * Returns OK with *err NULL (go on), OK with *err set (refuse), or an HTTP
  * error / AP_FILTER_ERROR already answered by the input filters. */
 int rw_body_take(request_rec *r, rwdav_body_kind kind,
-                 const rwdav_limits *lim, rwdav_error **err,
-                 apr_size_t *size);
+                 const rwdav_limits *lim, int collect, rwdav_body **body,
+                 rwdav_error **err);
 apr_status_t rw_replay_in(ap_filter_t *f, apr_bucket_brigade *bb,
                           ap_input_mode_t mode, apr_read_type_e block,
                           apr_off_t readbytes);

@@ -56,3 +56,182 @@ int rw_refuse(request_rec *r, const rwdav_error *e, const char *value)
                (int)e->sub, reason);
     return DONE;
 }
+
+/* ---- 449 Retry With ---------------------------------------------------- */
+
+static const char *kind_token(const rw_policy *pol)
+{
+    switch (pol->kind) {
+    case RW_POL_HEADER: case RW_POL_DEPTH: return "header";
+    case RW_POL_PROPERTY: return "property";
+    case RW_POL_LOCK_OWNER: return "lockinfo";
+    case RW_POL_PROP_LIST: return "propfind";
+    }
+    return "header";
+}
+
+/* What the item asks for: the header's value, "1" for Depth. */
+static const char *item_value(const rw_policy *pol)
+{
+    return pol->kind == RW_POL_DEPTH ? "1" : pol->value;
+}
+
+/* RFC 8941 sf-string: the config only holds printable ASCII. */
+static const char *sf_string(apr_pool_t *p, const char *s)
+{
+    char *out = apr_palloc(p, 2 * strlen(s) + 3), *o = out;
+    *o++ = '"';
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            *o++ = '\\';
+        *o++ = *s;
+    }
+    *o++ = '"';
+    *o = '\0';
+    return out;
+}
+
+static const char *ms_line(apr_pool_t *p, const rw_policy *pol)
+{
+    const char *v = item_value(pol);
+    switch (pol->kind) {
+    case RW_POL_PROPERTY:
+        return apr_pstrcat(p, "Required-Property: ", pol->name, NULL);
+    case RW_POL_LOCK_OWNER:
+        return apr_pstrcat(p, "Required-Lock-Owner: ", pol->name, NULL);
+    case RW_POL_PROP_LIST:
+        return apr_pstrcat(p, "Required-Prop-List: ", pol->name, NULL);
+    default:
+        return apr_pstrcat(p, "Required-Header: ", pol->name,
+                           v ? ": " : "", v ? v : "", NULL);
+    }
+}
+
+static const char *human_item(apr_pool_t *p, const rw_missing *m)
+{
+    const rw_policy *pol = m->pol;
+    const char *v = item_value(pol), *s;
+    switch (pol->kind) {
+    case RW_POL_PROPERTY:
+        s = apr_pstrcat(p, "the property ", pol->name, NULL);
+        break;
+    case RW_POL_LOCK_OWNER:
+        s = "a DAV:owner element in the lockinfo";
+        break;
+    case RW_POL_PROP_LIST:
+        s = "an explicit DAV:prop list instead of allprop or propname";
+        break;
+    default:
+        s = apr_pstrcat(p, "the header ", pol->name, v ? ": " : "",
+                        v ? v : "", NULL);
+    }
+    if (m->unverified)
+        s = apr_pstrcat(p, s, " (not checked yet)", NULL);
+    if (pol->text)
+        s = apr_pstrcat(p, s, " (", pol->text, ")", NULL);
+    return s;
+}
+
+int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
+                    const char *token, const char *condition)
+{
+    const char *list = NULL, *human = NULL, *note;
+    int i;
+
+    for (i = 0; i < missing->nelts; i++) {
+        const rw_missing *m = &APR_ARRAY_IDX(missing, i, rw_missing);
+        const char *v = item_value(m->pol);
+        const char *item = apr_pstrcat(r->pool, sf_string(r->pool, m->pol->name),
+                                       ";kind=", kind_token(m->pol),
+                                       v ? ";value=" : "",
+                                       v ? sf_string(r->pool, v) : "",
+                                       m->unverified ? ";unverified" : "",
+                                       NULL);
+        list = list ? apr_pstrcat(r->pool, list, ", ", item, NULL) : item;
+        human = human ? apr_pstrcat(r->pool, human, "; ",
+                                    human_item(r->pool, m), NULL)
+                      : human_item(r->pool, m);
+        apr_table_addn(r->err_headers_out, "MS-RetryWith",
+                       ms_line(r->pool, m->pol));
+    }
+    apr_table_setn(r->err_headers_out, "Retrywith-Missing", list);
+
+    if (token) {
+        note = "449";
+        r->status = 449;
+        /* httpd 2.4 has no text for 449 and would send "500 Internal
+         * Server Error" on HTTP/1.1 without it */
+        r->status_line = "449 Retry With";
+        apr_table_setn(r->err_headers_out, "Ms-Echo-Request", token);
+        human = apr_pstrcat(r->pool, "Retry this request with the header "
+                            "Ms-Echo-Reply set to the value of "
+                            "Ms-Echo-Request, and add: ", human, NULL);
+    }
+    else {
+        note = "449-final";
+        r->status = HTTP_FORBIDDEN;
+        r->status_line = ap_get_status_line(HTTP_FORBIDDEN);
+        human = apr_pstrcat(r->pool, "This retry still lacks: ", human, NULL);
+    }
+    apr_table_setn(r->notes, "retrywith-substatus", note);
+    apr_table_setn(r->notes, "retrywith-echo", token ? "issued" : "final");
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00104)
+                  "%d %s: missing %s", r->status, note, list);
+
+    ap_set_content_type_ex(r, "text/xml; charset=\"utf-8\"", 1);
+    ap_rvputs(r, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+              "<D:error xmlns:D=\"DAV:\" xmlns:m=\"http://apache.org/dav/xmlns\""
+              " xmlns:R=\"" RW_NS "\">\n", NULL);
+    if (condition)
+        ap_rvputs(r, "<D:", condition, "/>\n", NULL);
+    ap_rprintf(r, "<R:retry-with final=\"%s\">\n", token ? "false" : "true");
+    for (i = 0; i < missing->nelts; i++) {
+        const rw_missing *m = &APR_ARRAY_IDX(missing, i, rw_missing);
+        const char *v = item_value(m->pol);
+        ap_rprintf(r, "<R:missing kind=\"%s\" name=\"%s\"%s%s%s%s>",
+                   kind_token(m->pol),
+                   rwdav_xml_escape(r->pool, m->pol->name,
+                                    strlen(m->pol->name)),
+                   v ? " value=\"" : "",
+                   v ? rwdav_xml_escape(r->pool, v, strlen(v)) : "",
+                   v ? "\"" : "",
+                   m->unverified ? " unverified=\"true\"" : "");
+        if (m->pol->text)
+            ap_rputs(rwdav_xml_escape(r->pool, m->pol->text,
+                                      strlen(m->pol->text)), r);
+        ap_rputs("</R:missing>\n", r);
+    }
+    ap_rprintf(r, "</R:retry-with>\n<m:human-readable errcode=\"449\">\n%s\n"
+               "</m:human-readable>\n</D:error>\n",
+               rwdav_xml_escape(r->pool, human, strlen(human)));
+    return DONE;
+}
+
+int rw_answer_bad_echo(request_rec *r, rwdav_echo_verdict v)
+{
+    static const char *why[] = {
+        "",
+        "Ms-Echo-Reply is not a value this server issued",
+        "Ms-Echo-Reply was not issued by this server (or its farm)",
+        "Ms-Echo-Reply was issued for another request (method or URI)",
+        "Ms-Echo-Reply has expired: send the request again without it"
+    };
+    const char *name = rwdav_echo_verdict_name(v);
+    const char *note = apr_pstrcat(r->pool, "449-echo-", name, NULL);
+
+    apr_table_setn(r->notes, "retrywith-substatus", note);
+    apr_table_setn(r->notes, "retrywith-echo", name);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00105)
+                  "400 %s: %s", note, why[v]);
+    r->status = HTTP_BAD_REQUEST;
+    r->status_line = ap_get_status_line(HTTP_BAD_REQUEST);
+    apr_table_setn(r->err_headers_out, "Retrywith-Echo", name);
+    ap_set_content_type_ex(r, "text/xml; charset=\"utf-8\"", 1);
+    ap_rprintf(r, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+               "<D:error xmlns:D=\"DAV:\" xmlns:m=\"http://apache.org/dav/xmlns\""
+               " xmlns:R=\"" RW_NS "\">\n"
+               "<R:invalid-echo-reply verdict=\"%s\"/>\n"
+               "<m:human-readable errcode=\"449\">\n%s\n</m:human-readable>\n"
+               "</D:error>\n", name, why[v]);
+    return DONE;
+}

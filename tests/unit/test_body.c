@@ -840,6 +840,94 @@ START_TEST(test_limits_default)
 }
 END_TEST
 
+/* ---- what the 449 policies read from a body (rwdav_body_collect) ---- */
+
+typedef struct {
+    const char *name;
+    rwdav_body_kind kind;
+    const char *in;
+    rwdav_propfind_form form;
+    int owner;
+    const char *props;      /* the recorded names joined by " " */
+} facts_row;
+
+static const facts_row facts_rows[] = {
+    { "propfind prop", RWDAV_BODY_PROPFIND,
+      "<D:propfind xmlns:D=\"DAV:\" xmlns:x=\"urn:x\"><D:prop><D:getetag/>"
+      "<x:color/></D:prop></D:propfind>",
+      RWDAV_FORM_PROP, 0, "{DAV:}getetag {urn:x}color" },
+    { "propfind no-namespace prop", RWDAV_BODY_PROPFIND,
+      "<propfind xmlns=\"DAV:\"><prop><p xmlns=\"\"/></prop></propfind>",
+      RWDAV_FORM_PROP, 0, "{}p" },
+    { "propfind allprop", RWDAV_BODY_PROPFIND,
+      "<propfind xmlns=\"DAV:\"><allprop/></propfind>", RWDAV_FORM_ALLPROP, 0, "" },
+    { "propfind empty body", RWDAV_BODY_PROPFIND, "", RWDAV_FORM_ALLPROP, 0, "" },
+    { "propfind propname", RWDAV_BODY_PROPFIND,
+      "<propfind xmlns=\"DAV:\"><propname/></propfind>", RWDAV_FORM_PROPNAME, 0, "" },
+    { "proppatch set and remove", RWDAV_BODY_PROPPATCH,
+      "<D:propertyupdate xmlns:D=\"DAV:\" xmlns:e=\"http://example.com/ns\">"
+      "<D:remove><D:prop><e:old/></D:prop></D:remove>"
+      "<D:set><D:prop><e:project>p<e:nested/></e:project><e:b/></D:prop></D:set>"
+      "</D:propertyupdate>",
+      RWDAV_FORM_NONE, 0, "{http://example.com/ns}project {http://example.com/ns}b" },
+    { "lockinfo with owner", RWDAV_BODY_LOCKINFO,
+      "<D:lockinfo xmlns:D=\"DAV:\"><D:lockscope><D:shared/></D:lockscope>"
+      "<D:locktype><D:write/></D:locktype><D:owner>me</D:owner></D:lockinfo>",
+      RWDAV_FORM_NONE, 1, "" },
+    { "lockinfo without owner", RWDAV_BODY_LOCKINFO,
+      "<D:lockinfo xmlns:D=\"DAV:\"><D:lockscope><D:shared/></D:lockscope>"
+      "<D:locktype><D:write/></D:locktype></D:lockinfo>",
+      RWDAV_FORM_NONE, 0, "" },
+};
+
+START_TEST(test_body_facts)
+{
+    const facts_row *row = &facts_rows[_i];
+    apr_pool_t *p = unit_pool();
+    rwdav_limits lim;
+    apr_size_t n = strlen(row->in), split;
+
+    unit_limits(&lim, NULL);
+    /* the same facts whatever the split */
+    for (split = 0; split <= n; split++) {
+        rwdav_body *b = rwdav_body_create(p, row->kind, &lim);
+        const apr_array_header_t *props;
+        const char *joined = "";
+        int i;
+        rwdav_body_collect(b);
+        ck_assert_ptr_null(rwdav_body_feed(b, row->in, split));
+        ck_assert_ptr_null(rwdav_body_feed(b, row->in + split, n - split));
+        ck_assert_ptr_null(rwdav_body_finish(b));
+        ck_assert_int_eq(rwdav_body_form(b), row->form);
+        ck_assert_int_eq(rwdav_body_has_owner(b), row->owner);
+        props = rwdav_body_props(b);
+        for (i = 0; i < props->nelts; i++)
+            joined = apr_pstrcat(p, joined, i ? " " : "",
+                                 APR_ARRAY_IDX(props, i, const char *), NULL);
+        ck_assert_msg(!strcmp(joined, row->props), "[%s] split %lu: props "
+                      "\"%s\", expected \"%s\"", row->name,
+                      (unsigned long)split, joined, row->props);
+    }
+    apr_pool_destroy(p);
+}
+END_TEST
+
+static const struct { const char *in; int ok; } propname_rows[] = {
+    { "{DAV:}owner", 1 }, { "{http://example.com/ns}project", 1 },
+    { "{}local", 1 }, { "{urn:x}a-b.c_d", 1 },
+    { "project", 0 }, { "{urn:x}", 0 }, { "{urn:x", 0 }, { "", 0 },
+    { "{urn:x}1abc", 0 }, { "{urn:x}a:b", 0 }, { "{urn x}a", 0 },
+    { "{urn:x}a b", 0 },
+};
+
+START_TEST(test_propname_ok)
+{
+    ck_assert_msg(rwdav_propname_ok(propname_rows[_i].in) == propname_rows[_i].ok,
+                  "\"%s\": expected %d", propname_rows[_i].in,
+                  propname_rows[_i].ok);
+}
+END_TEST
+
 Suite *suite_body(void)
 {
     Suite *s = suite_create("body");
@@ -853,6 +941,11 @@ Suite *suite_body(void)
     tc = tcase_create("xml_escape");
     tcase_add_loop_test(tc, test_xml_escape, 0, NROWS(esc_rows));
     suite_add_tcase(s, tc);
+    tc = tcase_create("facts");
+    tcase_add_loop_test(tc, test_body_facts, 0, NROWS(facts_rows));
+    tcase_add_loop_test(tc, test_propname_ok, 0, NROWS(propname_rows));
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("limits");
     tcase_add_test(tc, test_limits_default);
     suite_add_tcase(s, tc);

@@ -97,5 +97,6 @@ Suite *suite_if(void);
 Suite *suite_timeout(void);
 Suite *suite_locktoken(void);
 Suite *suite_body(void);
+Suite *suite_echo(void);
 
 #endif /* UNIT_H */

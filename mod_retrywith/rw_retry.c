@@ -1,0 +1,182 @@
+/* The 449 decision: which policies apply, what the request lacks, and the
+ * stateless echo that lets the retry through ([MS-WDV] §3.2.5.6: a request
+ * carrying Ms-Echo-Reply never gets another 449). */
+#include <apr_strings.h>
+
+#include "httpd.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+
+#include "rw_glue.h"
+#include "rw_log.h"
+
+APLOG_USE_MODULE(retrywith);
+
+void rw_retry_select(rw_req *q)
+{
+    const apr_array_header_t *all = q->conf->policies;
+    const char *ua;
+    int i;
+
+    q->pols = apr_array_make(q->r->pool, all ? all->nelts : 1,
+                             sizeof(const rw_policy *));
+    q->missing = apr_array_make(q->r->pool, 2, sizeof(rw_missing));
+    if (!all)
+        return;
+    ua = apr_table_get(q->r->headers_in, "User-Agent");
+    for (i = 0; i < all->nelts; i++) {
+        const rw_policy *pol = &APR_ARRAY_IDX(all, i, rw_policy);
+        if (!(pol->methods & (AP_METHOD_BIT << q->r->method_number)))
+            continue;
+        if (pol->agent && ap_regexec(pol->agent, ua ? ua : "", 0, NULL, 0))
+            continue;
+        APR_ARRAY_PUSH(q->pols, const rw_policy *) = pol;
+        if (pol->kind == RW_POL_PROPERTY || pol->kind == RW_POL_LOCK_OWNER
+            || pol->kind == RW_POL_PROP_LIST)
+            q->body_rules = 1;
+    }
+}
+
+static void lacks(rw_req *q, const rw_policy *pol, int unverified)
+{
+    rw_missing *m = apr_array_push(q->missing);
+    m->pol = pol;
+    m->unverified = unverified;
+}
+
+static const rw_policy *find(const rw_req *q, rw_policy_kind kind)
+{
+    int i;
+    for (i = 0; i < q->pols->nelts; i++) {
+        const rw_policy *pol = APR_ARRAY_IDX(q->pols, i, const rw_policy *);
+        if (pol->kind == kind)
+            return pol;
+    }
+    return NULL;
+}
+
+int rw_retry_depth(rw_req *q, const rwdav_error *refusal)
+{
+    const rw_policy *pol = find(q, RW_POL_DEPTH);
+    if (!pol)
+        return 0;
+    q->depth_refusal = refusal;
+    lacks(q, pol, 0);
+    return 1;
+}
+
+static int answer(rw_req *q)
+{
+    request_rec *r = q->r;
+    const char *rules = "", *token, *uri;
+    apr_size_t klen;
+    const unsigned char *key;
+    int i, life;
+
+    if (q->echo)   /* the loop guard: a retry gets a final answer */
+        return rw_answer_retry(r, q->missing, NULL,
+                               q->depth_refusal ? q->depth_refusal->condition
+                                                : NULL);
+    for (i = 0; i < q->missing->nelts; i++) {
+        const rw_missing *m = &APR_ARRAY_IDX(q->missing, i, rw_missing);
+        rules = i ? apr_pstrcat(r->pool, rules, ",", m->pol->id, NULL)
+                  : m->pol->id;
+    }
+    key = rw_policy_key(q->conf, &klen);
+    life = q->conf->echo_lifetime ? q->conf->echo_lifetime
+                                  : RW_ECHO_LIFETIME_DEFAULT;
+    uri = r->unparsed_uri;
+    /* the rule list only informs; a huge one would not fit the token */
+    if (strlen(rules) > 256)
+        rules = "many";
+    token = rwdav_echo_issue(r->pool, key, klen, r->method, uri, rules,
+                             apr_time_sec(r->request_time) + life);
+    return rw_answer_retry(r, q->missing, token, NULL);
+}
+
+int rw_retry_headers(rw_req *q)
+{
+    request_rec *r = q->r;
+    const char *echo = apr_table_get(r->headers_in, "Ms-Echo-Reply");
+    int i;
+
+    if (!q->pols->nelts)
+        return OK;   /* no policy here: Ms-Echo-Reply means nothing to us */
+    if (echo) {
+        apr_size_t klen;
+        const unsigned char *key = rw_policy_key(q->conf, &klen);
+        rwdav_echo_verdict v = rwdav_echo_verify(r->pool, key, klen,
+                                                 r->method, r->unparsed_uri,
+                                                 echo, strlen(echo),
+                                                 apr_time_sec(r->request_time),
+                                                 NULL);
+        if (v != RWDAV_ECHO_OK)
+            return rw_answer_bad_echo(r, v);
+        q->echo = echo;
+    }
+    for (i = 0; i < q->pols->nelts; i++) {
+        const rw_policy *pol = APR_ARRAY_IDX(q->pols, i, const rw_policy *);
+        const char *v;
+        if (pol->kind != RW_POL_HEADER)
+            continue;
+        v = apr_table_get(r->headers_in, pol->name);
+        if (!v || (pol->value && strcasecmp(v, pol->value)))
+            lacks(q, pol, 0);
+    }
+    if (!q->missing->nelts)
+        return OK;
+    if (q->body_rules) {
+        const char *expect = apr_table_get(r->headers_in, "Expect");
+        if (!expect || strcasecmp(expect, "100-continue"))
+            return OK;   /* the body comes anyway: decide with it */
+        /* Decide now so the body is never sent; name what the body must
+         * also hold, unchecked. */
+        for (i = 0; i < q->pols->nelts; i++) {
+            const rw_policy *pol = APR_ARRAY_IDX(q->pols, i, const rw_policy *);
+            if (pol->kind == RW_POL_PROPERTY || pol->kind == RW_POL_LOCK_OWNER
+                || pol->kind == RW_POL_PROP_LIST)
+                lacks(q, pol, 1);
+        }
+    }
+    return answer(q);
+}
+
+static int has_prop(const rwdav_body *body, const char *name)
+{
+    const apr_array_header_t *props = rwdav_body_props(body);
+    int i;
+    for (i = 0; i < props->nelts; i++)
+        if (!strcmp(APR_ARRAY_IDX(props, i, const char *), name))
+            return 1;
+    return 0;
+}
+
+int rw_retry_body(rw_req *q, const rwdav_body *body)
+{
+    int i;
+
+    if (!q->pols->nelts)
+        return OK;
+    for (i = 0; q->body_rules && i < q->pols->nelts; i++) {
+        const rw_policy *pol = APR_ARRAY_IDX(q->pols, i, const rw_policy *);
+        switch (pol->kind) {
+        case RW_POL_PROPERTY:
+            if (!has_prop(body, pol->name))
+                lacks(q, pol, 0);
+            break;
+        case RW_POL_LOCK_OWNER:
+            /* an empty body refreshes a lock: there is no owner to give */
+            if (rwdav_body_size(body) && !rwdav_body_has_owner(body))
+                lacks(q, pol, 0);
+            break;
+        case RW_POL_PROP_LIST:
+            if (rwdav_body_form(body) != RWDAV_FORM_PROP)
+                lacks(q, pol, 0);
+            break;
+        default:
+            break;
+        }
+    }
+    return q->missing->nelts ? answer(q) : OK;
+}
