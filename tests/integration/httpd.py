@@ -767,4 +767,9 @@ def _group_alive(pgid: int) -> bool:
 def _apache_env() -> dict:
     env = {k: v for k, v in os.environ.items()}
     env.setdefault("LANG", "C")
+    # A sanitizer build of the module needs its runtime preloaded into httpd
+    # only (not into pytest or the clients): tools/sanitize.sh sets this.
+    pre = os.environ.get("RETRYWITH_HTTPD_PRELOAD")
+    if pre:
+        env["LD_PRELOAD"] = pre
     return env
