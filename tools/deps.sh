@@ -4,7 +4,7 @@
 set -eu
 pkgs="apache2 apache2-dev autoconf automake libtool pkg-config make gcc libxml2-dev libapr1-dev libaprutil1-dev check curl"
 if [ "${1:-build}" = test ]; then
-    pkgs="$pkgs python3 python3-pytest litmus cadaver rclone"
+    pkgs="$pkgs python3 python3-pytest litmus cadaver rclone valgrind"
 fi
 missing=""
 for p in $pkgs; do

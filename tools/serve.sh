@@ -35,38 +35,10 @@ esac
 "$top/tools/deps.sh" build
 "$top/tools/build.sh" >/dev/null
 
-mkdir -p "$run/logs" "$run/lock" "$share"
-user=www-data
-id "$user" >/dev/null 2>&1 || user=$(id -un)
-chown "$user" "$run/lock" "$share" 2>/dev/null || true
-
-# conf.example is the configuration; only its paths are replaced.
-sed -e "s|/usr/lib/apache2/modules/mod_retrywith.so|$top/mod_retrywith/.libs/mod_retrywith.so|" \
-    -e "s|/var/lib/apache2/retrywith/DavLock|$run/lock/DavLock|" \
-    -e "s|/var/www/dav|$share|g" \
-    "$top/conf.example" > "$run/retrywith.conf"
-
-cat > "$conf" <<CONF
-ServerRoot "$run"
-ServerName 127.0.0.1
-Listen 127.0.0.1:$port
-PidFile "$run/httpd.pid"
-ErrorLog "$run/logs/error_log"
-User $user
-Group $(id -gn "$user")
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
-LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
-LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
-TypesConfig /etc/mime.types
-DocumentRoot "$share"
-Include "$run/retrywith.conf"
-CustomLog "$run/logs/access_log" retrywith
-CONF
+"$top/tools/mkconf.sh" "$run" "$port" "$share"
 
 stop >/dev/null 2>&1 || true
-"$httpd" -f "$conf" -t
+"$httpd" -f "$conf" -t -q
 "$httpd" -f "$conf" -k start
 i=0
 until curl -s -o /dev/null "http://127.0.0.1:$port/dav/"; do

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Writes a private httpd configuration into RUNDIR: conf.example with its
+# paths made local, serving SHARE on 127.0.0.1:PORT, with MODULE (default:
+# the tree's build). Used by serve.sh and valgrind.sh.
+#   tools/mkconf.sh RUNDIR PORT SHARE [MODULE]
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+run=$1 port=$2 share=$3
+module=${4:-$top/mod_retrywith/.libs/mod_retrywith.so}
+mkdir -p "$run/logs" "$run/lock" "$share"
+user=www-data
+id "$user" >/dev/null 2>&1 || user=$(id -un)
+chown "$user" "$run/lock" "$share" 2>/dev/null || true
+
+sed -e "s|/usr/lib/apache2/modules/mod_retrywith.so|$module|" \
+    -e "s|/var/lib/apache2/retrywith/DavLock|$run/lock/DavLock|" \
+    -e "s|/var/www/dav|$share|g" \
+    "$top/conf.example" > "$run/retrywith.conf"
+
+cat > "$run/httpd.conf" <<CONF
+ServerRoot "$run"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$port
+PidFile "$run/httpd.pid"
+ErrorLog "$run/logs/error_log"
+User $user
+Group $(id -gn "$user")
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
+LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
+LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
+TypesConfig /etc/mime.types
+DocumentRoot "$share"
+Include "$run/retrywith.conf"
+CustomLog "$run/logs/access_log" retrywith
+CONF
