@@ -7,6 +7,7 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "http_request.h"
+#include "util_filter.h"
 
 #include "rw_glue.h"
 #include "rw_log.h"
@@ -14,6 +15,36 @@
 APLOG_USE_MODULE(retrywith);
 
 #define RW_NS "urn:mod-retrywith:error"
+
+/* Over HTTP/2 a 400 does not close the connection, it resets the stream;
+ * a reset that lands while the client is still uploading can make it drop
+ * our answer. Reading what is left of a small body first lets the stream
+ * end cleanly. Never when the client waits for 100-continue. */
+#define RW_H2_DRAIN_MAX (1024 * 1024)
+
+static void h2_drain(request_rec *r)
+{
+    apr_bucket_brigade *bb;
+    apr_off_t total = 0;
+    int eos = 0;
+
+    if (r->proto_num < 2000 || apr_table_get(r->headers_in, "Expect")
+        || (!apr_table_get(r->headers_in, "Transfer-Encoding")
+            && !apr_table_get(r->headers_in, "Content-Length")))
+        return;
+    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    while (!eos && total < RW_H2_DRAIN_MAX) {
+        apr_off_t n = 0;
+        if (ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES,
+                           APR_BLOCK_READ, HUGE_STRING_LEN) != APR_SUCCESS)
+            break;
+        eos = !APR_BRIGADE_EMPTY(bb)
+              && APR_BUCKET_IS_EOS(APR_BRIGADE_LAST(bb));
+        apr_brigade_length(bb, 1, &n);
+        total += n;
+        apr_brigade_cleanup(bb);
+    }
+}
 
 int rw_refuse(request_rec *r, const rwdav_error *e, const char *value)
 {
@@ -39,6 +70,8 @@ int rw_refuse(request_rec *r, const rwdav_error *e, const char *value)
                       rwdav_substatus_name(e->sub), e->reason);
     }
 
+    if (e->status == HTTP_BAD_REQUEST)
+        h2_drain(r);
     r->status = e->status;
     r->status_line = ap_get_status_line(e->status);
     apr_table_setn(r->err_headers_out, "Retrywith-Substatus", sub);
