@@ -16,10 +16,11 @@ APLOG_USE_MODULE(retrywith);
 
 #define RW_NS "urn:mod-retrywith:error"
 
-/* Over HTTP/2 a 400 does not close the connection, it resets the stream;
- * a reset that lands while the client is still uploading can make it drop
- * our answer. Reading what is left of a small body first lets the stream
- * end cleanly. Never when the client waits for 100-continue. */
+/* Over HTTP/2 an answer given before the body was read ends with a reset
+ * of the stream, and a reset that lands while the client is still uploading
+ * can make it drop the answer (curl: "Stream error in the HTTP/2 framing
+ * layer"). Reading what is left of a small body first lets the stream end
+ * cleanly. Never when the client waits for 100-continue. */
 #define RW_H2_DRAIN_MAX (1024 * 1024)
 
 static void h2_drain(request_rec *r)
@@ -70,8 +71,7 @@ int rw_refuse(request_rec *r, const rwdav_error *e, const char *value)
                       rwdav_substatus_name(e->sub), e->reason);
     }
 
-    if (e->status == HTTP_BAD_REQUEST)
-        h2_drain(r);
+    h2_drain(r);
     r->status = e->status;
     r->status_line = ap_get_status_line(e->status);
     apr_table_setn(r->err_headers_out, "Retrywith-Substatus", sub);
@@ -188,6 +188,7 @@ int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
                        ms_line(r->pool, m->pol));
     }
     apr_table_setn(r->err_headers_out, "Retrywith-Missing", list);
+    h2_drain(r);
 
     if (token) {
         note = "449";
@@ -256,6 +257,7 @@ int rw_answer_bad_echo(request_rec *r, rwdav_echo_verdict v)
     apr_table_setn(r->notes, "retrywith-echo", name);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00105)
                   "400 %s: %s", note, why[v]);
+    h2_drain(r);
     r->status = HTTP_BAD_REQUEST;
     r->status_line = ap_get_status_line(HTTP_BAD_REQUEST);
     apr_table_setn(r->err_headers_out, "Retrywith-Echo", name);

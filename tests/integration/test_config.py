@@ -66,6 +66,60 @@ def test_directives_allowed_in_directory_context(cfg_server):
     assert rc == 0 and "Syntax OK" in out, out
 
 
+# ---- 449 Retry With policies ------------------------------------------------
+
+@pytest.mark.parametrize("directive,name", [
+    ("RetryWithRequireHeader X-A methods=FOO", "RetryWithRequireHeader"),
+    ("RetryWithRequireProperty project", "RetryWithRequireProperty"),
+    ("RetryWithRequireProperty {urn:x}p methods=PUT", "RetryWithRequireProperty"),
+    ('RetryWithSecret ""', "RetryWithSecret"),
+    ("RetryWithSecret abcde", "RetryWithSecret"),
+    ("RetryWithSecret 0123456789abcde", "RetryWithSecret"),          # 15 characters
+    ('RetryWithRequireHeader "X A"', "RetryWithRequireHeader"),
+    ("RetryWithRequireHeader X-A agent=(", "RetryWithRequireHeader"),
+    ("RetryWithEchoLifetime 0", "RetryWithEchoLifetime"),
+    ("RetryWithEchoLifetime 86401", "RetryWithEchoLifetime"),
+    ("RetryWithEchoLifetime 5s", "RetryWithEchoLifetime"),
+    ("RetryWithRequireHeader", "RetryWithRequireHeader"),
+    ("RetryWithRequireHeader X-A colour=red", "RetryWithRequireHeader"),
+    ('RetryWithRequireHeader X-A text="unterminated', "RetryWithRequireHeader"),
+    ("RetryWithRequireProperty {urn:x}1p", "RetryWithRequireProperty"),
+    ("RetryWithRequireLockOwner methods=PUT", "RetryWithRequireLockOwner"),
+    ("RetryWithRetryDepth methods=PROPPATCH", "RetryWithRetryDepth"),
+    ("RetryWithRetryPropList agent=[", "RetryWithRetryPropList"),
+])
+def test_bad_retry_policy_fails_config_test(cfg_server, directive, name):
+    rc, out = cfg_server.config_test(in_location(directive))
+    assert rc != 0, f"`{directive}` was accepted:\n{out}"
+    assert name in out, f"the message does not name {name}:\n{out}"
+    assert "Syntax OK" not in out
+
+
+@pytest.mark.parametrize("directives", [
+    ['RetryWithSecret "0123456789abcdef-farm-key"',
+     'RetryWithRequireHeader X-Retention-Ack=yes methods=PUT,LOCK text="kept 7 years"',
+     "RetryWithRequireProperty {http://example.com/ns}project methods=PROPPATCH,PROPFIND",
+     "RetryWithRequireLockOwner", "RetryWithRetryDepth",
+     'RetryWithRetryPropList agent="^proplist-client"', "RetryWithEchoLifetime 1"],
+    ["RetryWithSecret 0123456789abcdef", "RetryWithEchoLifetime 86400",
+     "RetryWithRequireHeader X-A", "RetryWithRequireProperty {}bare",
+     "RetryWithRequireProperty {DAV:}displayname methods=PROPFIND"],
+])
+def test_good_retry_policies_pass_config_test(cfg_server, directives):
+    rc, out = cfg_server.config_test(in_location(*directives))
+    assert rc == 0 and "Syntax OK" in out, out
+
+
+def test_conf_example_retry_block_passes_config_test(cfg_server):
+    """The <Location /dav/retry> block of conf.example, as it is."""
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[2] / "conf.example").read_text()
+    start = text.index("<Location /dav/retry>")
+    block = text[start:text.index("</Location>", start) + len("</Location>")]
+    rc, out = cfg_server.config_test(block + "\n")
+    assert rc == 0 and "Syntax OK" in out, out
+
+
 def refused_sub(srv, method, path, headers, body=None):
     data, rid = build_request(method, path, headers, body, host=f"127.0.0.1:{srv.port}")
     r = srv.raw(data).final
