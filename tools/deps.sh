@@ -1,11 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages the build and the tests need, if missing.
-# Usage: tools/deps.sh [build|test]
+# Usage: tools/deps.sh [build|test|fuzz|bench]
 set -eu
 pkgs="apache2 apache2-dev autoconf automake libtool pkg-config make gcc libxml2-dev libapr1-dev libaprutil1-dev check curl"
-if [ "${1:-build}" = test ]; then
-    pkgs="$pkgs python3 python3-pytest litmus cadaver rclone valgrind"
-fi
+case "${1:-build}" in
+test) pkgs="$pkgs python3 python3-pytest litmus cadaver rclone valgrind" ;;
+fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
+bench) pkgs="$pkgs python3 valgrind wrk" ;;
+esac
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -1,0 +1,145 @@
+/*
+ * Fuzz target: If (rwdav_if_parse, rwdav_if_refresh_check).
+ *
+ * Input: selector byte S, [L1 L2 when S & 0x80], then the If value.
+ *   S & 0x80 selects custom limits (fuzz_common.h); other bits are unused.
+ * Properties (dav/RULES.md "If"):
+ *   - errors are 400.3 with the usual invariants;
+ *   - on success: at least one list, at most if_lists lists and
+ *     if_conditions conditions, every list non-empty, Resource-Tags on every
+ *     list exactly when tagged, entity-tags quoted;
+ *   - `normalized` is a NUL-terminated string; equal to the input when
+ *     rewritten == 0, different from it when rewritten == 1;
+ *   - `normalized` parses again, to the same lists and conditions, with
+ *     rewritten == 0 (normalising is idempotent; header_len is raised to its
+ *     length, which may exceed the input's);
+ *   - rwdav_if_refresh_check succeeds exactly when some condition is a
+ *     state token that is not negated, and always refuses a NULL header.
+ */
+#include "fuzz_common.h"
+
+FUZZ_TARGET("if");
+
+static void check_shape(const rwdav_if *h, const rwdav_limits *lim,
+                        int *has_lock)
+{
+    int i, k;
+    size_t total = 0;
+
+    FUZZ_ASSERT(h->lists != NULL && h->lists->nelts >= 1, "at least a list");
+    FUZZ_ASSERT((size_t)h->lists->nelts <= lim->if_lists, "if_lists");
+    *has_lock = 0;
+    for (i = 0; i < h->lists->nelts; i++) {
+        const rwdav_if_list *l = &APR_ARRAY_IDX(h->lists, i, rwdav_if_list);
+        FUZZ_ASSERT(l->conditions != NULL && l->conditions->nelts >= 1,
+                    "no empty list");
+        FUZZ_ASSERT(h->tagged ? l->resource != NULL : l->resource == NULL,
+                    "Resource-Tag exactly on tagged lists");
+        total += (size_t)l->conditions->nelts;
+        for (k = 0; k < l->conditions->nelts; k++) {
+            const rwdav_if_condition *c =
+                &APR_ARRAY_IDX(l->conditions, k, rwdav_if_condition);
+            size_t n;
+            FUZZ_ASSERT(c->value != NULL && c->value[0] != '\0',
+                        "condition value");
+            n = strlen(c->value);
+            if (c->is_etag)
+                FUZZ_ASSERT(n >= 2 && c->value[n - 1] == '"'
+                            && (c->value[0] == '"'
+                                || (n >= 4 && !strncmp(c->value, "W/\"", 3))),
+                            "entity-tag is quoted");
+            else if (!c->negated)
+                *has_lock = 1;
+        }
+    }
+    FUZZ_ASSERT(total <= lim->if_conditions, "if_conditions");
+}
+
+static int same_lists(const rwdav_if *a, const rwdav_if *b)
+{
+    int i, k;
+
+    if (a->tagged != b->tagged || a->lists->nelts != b->lists->nelts)
+        return 0;
+    for (i = 0; i < a->lists->nelts; i++) {
+        const rwdav_if_list *la = &APR_ARRAY_IDX(a->lists, i, rwdav_if_list);
+        const rwdav_if_list *lb = &APR_ARRAY_IDX(b->lists, i, rwdav_if_list);
+        if (la->conditions->nelts != lb->conditions->nelts)
+            return 0;
+        if ((la->resource == NULL) != (lb->resource == NULL)
+            || (la->resource && strcmp(la->resource, lb->resource)))
+            return 0;
+        for (k = 0; k < la->conditions->nelts; k++) {
+            const rwdav_if_condition *ca =
+                &APR_ARRAY_IDX(la->conditions, k, rwdav_if_condition);
+            const rwdav_if_condition *cb =
+                &APR_ARRAY_IDX(lb->conditions, k, rwdav_if_condition);
+            if (ca->negated != cb->negated || ca->is_etag != cb->is_etag)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_in in = { data, size };
+    uint8_t sel = fuzz_byte(&in);
+    rwdav_limits lim, eff, l2;
+    apr_pool_t *p;
+    rwdav_if h, again;
+    rwdav_error *e;
+    int has_lock;
+    size_t nlen;
+
+    fuzz_limits(&in, sel, &lim);
+    eff = lim;
+    rwdav_limits_default(&eff);
+    p = fuzz_pool();
+
+    /* no If header: a LOCK refresh is always refused */
+    e = rwdav_if_refresh_check(p, NULL);
+    FUZZ_ASSERT(e != NULL, "refresh without If is refused");
+    fuzz_check_error(e, RWDAV_SUB_IF, (size_t)-1);
+
+    e = rwdav_if_parse(p, (const char *)in.d, in.n, &lim, &h);
+    if (e) {
+        fuzz_check_error(e, RWDAV_SUB_IF, in.n);
+        FUZZ_ASSERT(e->status == 400, "If refuses with 400");
+        apr_pool_destroy(p);
+        return 0;
+    }
+
+    check_shape(&h, &eff, &has_lock);
+    FUZZ_ASSERT(h.normalized != NULL, "normalized is set");
+    nlen = strlen(h.normalized);   /* reads up to the NUL: ASan checks it */
+    if (!h.rewritten)
+        FUZZ_ASSERT(fuzz_streq_mem(h.normalized, in.d, in.n),
+                    "rewritten == 0: normalized is the input");
+    else
+        FUZZ_ASSERT(!fuzz_streq_mem(h.normalized, in.d, in.n),
+                    "rewritten == 1: normalized differs from the input");
+
+    e = rwdav_if_refresh_check(p, &h);
+    if (has_lock)
+        FUZZ_ASSERT(e == NULL, "refresh with a non-negated state token");
+    else {
+        FUZZ_ASSERT(e != NULL, "refresh without a non-negated state token");
+        fuzz_check_error(e, RWDAV_SUB_IF, (size_t)-1);
+    }
+
+    /* normalising again changes nothing */
+    l2 = lim;
+    rwdav_limits_default(&l2);
+    if (l2.header_len < nlen)
+        l2.header_len = nlen;
+    e = rwdav_if_parse(p, h.normalized, nlen, &l2, &again);
+    FUZZ_ASSERT(e == NULL, "normalized parses again");
+    FUZZ_ASSERT(!again.rewritten, "normalized is stable");
+    FUZZ_ASSERT(strcmp(again.normalized, h.normalized) == 0,
+                "normalized is stable");
+    FUZZ_ASSERT(same_lists(&h, &again), "normalized has the same lists");
+
+    apr_pool_destroy(p);
+    return 0;
+}
