@@ -928,6 +928,38 @@ START_TEST(test_propname_ok)
 }
 END_TEST
 
+/* Found by fuzz_body (corpus/body/crash-split-413-or-400): a body over the
+ * cap whose first bytes are already malformed was 413 fed whole but 400 fed
+ * in two parts. The bytes under the cap are judged first now. */
+START_TEST(test_body_cap_judges_prefix_first)
+{
+    apr_pool_t *p = unit_pool();
+    rwdav_limits custom = { 0 }, lim;
+    const char *bad = "pt>te>te>te>te>te>te>te>te>te>te>te>";   /* 36 bytes */
+    const char *good = "<D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop>";
+    rwdav_body *b;
+    rwdav_error *e;
+
+    custom.body_bytes = 8;
+    unit_limits(&lim, &custom);
+    b = rwdav_body_create(p, RWDAV_BODY_PROPPATCH, &lim);
+    e = rwdav_body_feed(b, bad, strlen(bad));
+    ck_assert_msg(e && e->status == 400 && e->sub == RWDAV_SUB_BODY,
+                  "malformed before the cap, fed whole: expected 400.6");
+    b = rwdav_body_create(p, RWDAV_BODY_PROPPATCH, &lim);
+    e = rwdav_body_feed(b, bad, 4);
+    if (!e)
+        e = rwdav_body_feed(b, bad + 4, strlen(bad) - 4);
+    ck_assert_msg(e && e->status == 400, "malformed before the cap, split: "
+                  "expected 400.6");
+    b = rwdav_body_create(p, RWDAV_BODY_PROPPATCH, &lim);
+    e = rwdav_body_feed(b, good, strlen(good));
+    ck_assert_msg(e && e->status == 413 && e->sub == RWDAV_SUB_BODY,
+                  "well-formed up to the cap: expected 413.6");
+    apr_pool_destroy(p);
+}
+END_TEST
+
 Suite *suite_body(void)
 {
     Suite *s = suite_create("body");
@@ -937,6 +969,7 @@ Suite *suite_body(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_body, 0, NROWS(body_rows));
     tcase_add_test(tc, test_body_empty_feeds);
+    tcase_add_test(tc, test_body_cap_judges_prefix_first);
     suite_add_tcase(s, tc);
     tc = tcase_create("xml_escape");
     tcase_add_loop_test(tc, test_xml_escape, 0, NROWS(esc_rows));
