@@ -14,8 +14,10 @@ local mix = {
   {"GET", "/dav/load/ro/1k.txt", {}, nil},
   {"PROPFIND", "/dav/load/ro/1k.txt", {Depth = "0"}, propfind},
   {"PROPFIND", "/dav/load/ro/", {Depth = "1"}, propfind},
-  {"PUT", "/dav/load/scratch/%d.txt", {}, "written under load\n"},
-  {"COPY", "/dav/load/ro/1k.txt", {Destination = "/dav/load/scratch/c%d.txt",
+  -- per-thread names: two COPYs racing onto one destination make mod_dav_fs
+  -- answer 404, which is not what this measures
+  {"PUT", "/dav/load/scratch/%s.txt", {}, "written under load\n"},
+  {"COPY", "/dav/load/ro/1k.txt", {Destination = "/dav/load/scratch/c%s.txt",
                                     Overwrite = "T"}, nil},
   -- refused by the module: none may change ro/
   {"PROPFIND", "/dav/load/ro/", {Depth = "2"}, nil},
@@ -28,12 +30,15 @@ local mix = {
   {"PUT", "/dav/retry/load.txt", {}, "no acknowledgement"},
 }
 
+tid = 0
+
 request = function()
   n = n + 1
   local m = mix[(n % #mix) + 1]
+  local name = tid .. "-" .. n
   local headers = {Host = host}
-  for k, v in pairs(m[3]) do headers[k] = string.format(v, n) end
-  return wrk.format(m[1], string.format(m[2], n), headers, m[4])
+  for k, v in pairs(m[3]) do headers[k] = string.format(v, name) end
+  return wrk.format(m[1], string.format(m[2], name), headers, m[4])
 end
 
 counts = {}
@@ -42,6 +47,7 @@ local threads = {}
 
 setup = function(thread)
   table.insert(threads, thread)
+  thread:set("tid", #threads)
 end
 
 response = function(status, headers, body)
