@@ -158,6 +158,7 @@ static int check_body(rw_req *q)
     rwdav_body_kind kind;
     rwdav_body *body;
     rwdav_error *e;
+    apr_size_t xml_limit;
     int rc;
 
     switch (q->m) {
@@ -184,6 +185,10 @@ static int check_body(rw_req *q)
         return OK;
     }
 
+    /* mod_dav refuses beyond LimitXMLRequestBody; never accept more. */
+    xml_limit = ap_get_limit_xml_body(r);
+    if (xml_limit && xml_limit < q->lim.body_bytes)
+        q->lim.body_bytes = xml_limit;
     if (cl) {
         apr_off_t n;
         if (apr_strtoff(&n, cl, NULL, 10) == APR_SUCCESS
@@ -204,7 +209,6 @@ int rw_handler(request_rec *r)
 {
     const rw_dir_conf *conf;
     rw_req q;
-    apr_size_t xml_limit;
     int rc;
 
     if (r->main)
@@ -225,10 +229,6 @@ int rw_handler(request_rec *r)
     q.m = method_of(r);
     q.lim = q.conf->limits;
     rwdav_limits_default(&q.lim);
-    /* mod_dav refuses beyond LimitXMLRequestBody; never accept more. */
-    xml_limit = ap_get_limit_xml_body(r);
-    if (xml_limit && xml_limit < q.lim.body_bytes)
-        q.lim.body_bytes = xml_limit;
 
     rw_retry_select(&q);
     if ((rc = check_headers(&q)) != OK)

@@ -25,7 +25,8 @@ typedef struct {
     rwdav_method m;
     rwdav_if ifh;                  /* the parsed If header, when has_if */
     int has_if;
-    apr_array_header_t *pols;      /* the policies that apply (rw_policy *) */
+    apr_array_header_t *pols;      /* the policies that apply (rw_policy *),
+                                      NULL where the location has none */
     apr_array_header_t *missing;   /* what the request lacks (rw_missing) */
     int body_rules;                /* an applicable policy reads the body */
     const char *echo;              /* Ms-Echo-Reply, verified */

@@ -19,11 +19,10 @@ void rw_retry_select(rw_req *q)
     const char *ua;
     int i;
 
-    q->pols = apr_array_make(q->r->pool, all ? all->nelts : 1,
-                             sizeof(const rw_policy *));
-    q->missing = apr_array_make(q->r->pool, 2, sizeof(rw_missing));
     if (!all)
-        return;
+        return;   /* most locations: nothing to allocate per request */
+    q->pols = apr_array_make(q->r->pool, all->nelts, sizeof(const rw_policy *));
+    q->missing = apr_array_make(q->r->pool, 2, sizeof(rw_missing));
     ua = apr_table_get(q->r->headers_in, "User-Agent");
     for (i = 0; i < all->nelts; i++) {
         const rw_policy *pol = &APR_ARRAY_IDX(all, i, rw_policy);
@@ -58,7 +57,7 @@ static const rw_policy *find(const rw_req *q, rw_policy_kind kind)
 
 int rw_retry_depth(rw_req *q, const rwdav_error *refusal)
 {
-    const rw_policy *pol = find(q, RW_POL_DEPTH);
+    const rw_policy *pol = q->pols ? find(q, RW_POL_DEPTH) : NULL;
     if (!pol)
         return 0;
     q->depth_refusal = refusal;
@@ -101,7 +100,7 @@ int rw_retry_headers(rw_req *q)
     const char *echo = apr_table_get(r->headers_in, "Ms-Echo-Reply");
     int i;
 
-    if (!q->pols->nelts)
+    if (!q->pols || !q->pols->nelts)
         return OK;   /* no policy here: Ms-Echo-Reply means nothing to us */
     if (echo) {
         apr_size_t klen;
@@ -156,7 +155,7 @@ int rw_retry_body(rw_req *q, const rwdav_body *body)
 {
     int i;
 
-    if (!q->pols->nelts)
+    if (!q->pols || !q->pols->nelts)
         return OK;
     for (i = 0; q->body_rules && i < q->pols->nelts; i++) {
         const rw_policy *pol = APR_ARRAY_IDX(q->pols, i, const rw_policy *);

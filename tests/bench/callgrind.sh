@@ -1,0 +1,99 @@
+#!/bin/sh
+# Instructions per request inside ap_process_request, module on and off,
+# counted by valgrind's callgrind on httpd -X: deterministic, so comparable
+# across commits. For each mix it runs N1 and N2 requests and reports
+# (Ir(N2) - Ir(N1)) / (N2 - N1), which drops one-time costs (first-use
+# allocations, file caches).
+#   tests/bench/callgrind.sh [mix...]     (default: every mix)
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+tools/deps.sh test >/dev/null || exit 1
+tools/build.sh >/dev/null || exit 1
+N1=${N1:-20}
+N2=${N2:-120}
+w="$top/build-bench/callgrind"
+rm -rf "$w"; mkdir -p "$w"
+mixes=${*:-"get propfind0 propfind1 proppatch copy lock_unlock refuse_depth refuse_if refuse_body"}
+
+# one config per mode; "off" is the same file without the LoadModule line
+tools/mkconf.sh "$w/on" 0 "$w/share" >/dev/null
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sed -i "s/^Listen .*/Listen 127.0.0.1:$port/" "$w/on/httpd.conf"
+# prefork: -X then serves in the main thread through ap_process_request
+sed -i "s/mpm_event_module .*mod_mpm_event.so/mpm_prefork_module \/usr\/lib\/apache2\/modules\/mod_mpm_prefork.so/" "$w/on/httpd.conf"
+# The same configuration both ways: conf.example without its /dav/retry
+# policies (one <Location> more to walk) and at LogLevel warn, so refusals
+# are not logged (info) in either mode; "off" also drops the module.
+sed -i '/^<Location \/dav\/retry>/,/^<\/Location>/d; s/ retrywith:info//' "$w/on/retrywith.conf"
+mkdir -p "$w/off"
+cp -r "$w/on/." "$w/off/"
+sed -i "s|ServerRoot \"$w/on\"|ServerRoot \"$w/off\"|; s|$w/on/|$w/off/|g" "$w/off/httpd.conf"
+sed -i '/retrywith_module/d; /RetryWith/d; /^<Location \/dav\/retry>/,/^<\/Location>/d; s/ retrywith:info//' "$w/off/retrywith.conf"
+sed -i "s|$w/on/|$w/off/|g" "$w/off/retrywith.conf"
+
+mkdir -p "$w/share/coll100"
+head -c 1024 /dev/urandom > "$w/share/1k.txt"
+for i in $(seq 1 100); do echo "$i" > "$w/share/coll100/f$i.txt"; done
+# httpd -X would drop to www-data after callgrind opened its output as
+# root, so the whole run is www-data's
+chown -R www-data "$w" 2>/dev/null || true
+as_www=""
+[ "$(id -u)" = 0 ] && as_www="runuser -u www-data --"
+
+base="http://127.0.0.1:$port/dav"
+PF0='<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/><D:getcontentlength/><D:getlastmodified/><D:resourcetype/></D:prop></D:propfind>'
+PP='<?xml version="1.0" encoding="utf-8"?><D:propertyupdate xmlns:D="DAV:" xmlns:Z="http://example.com/ns"><D:set><D:prop><Z:color>red</Z:color></D:prop></D:set></D:propertyupdate>'
+LI='<?xml version="1.0" encoding="utf-8"?><D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype><D:owner>bench</D:owner></D:lockinfo>'
+
+# one request of a mix, on a kept-alive curl? No: each request is a fresh
+# curl, the same in both modes, so connection setup cancels out in the ratio
+one() {
+    case $1 in
+    get) curl -s -o /dev/null "$base/1k.txt" ;;
+    propfind0) curl -s -o /dev/null -X PROPFIND -H "Depth: 0" -H "Content-Type: application/xml" --data "$PF0" "$base/1k.txt" ;;
+    propfind1) curl -s -o /dev/null -X PROPFIND -H "Depth: 1" -H "Content-Type: application/xml" --data "$PF0" "$base/coll100/" ;;
+    proppatch) curl -s -o /dev/null -X PROPPATCH -H "Content-Type: application/xml" --data "$PP" "$base/1k.txt" ;;
+    copy) curl -s -o /dev/null -X COPY -H "Destination: $base/copy.txt" -H "Overwrite: T" -H "If: (Not <DAV:no-lock>)" "$base/1k.txt" ;;
+    lock_unlock)
+        tok=$(curl -s -D - -o /dev/null -X LOCK -H "Timeout: Second-60" --data "$LI" "$base/1k.txt" | sed -n 's/^Lock-Token: //Ip' | tr -d '\r')
+        curl -s -o /dev/null -X UNLOCK -H "Lock-Token: $tok" "$base/1k.txt" ;;
+    refuse_depth) curl -s -o /dev/null -X PROPFIND -H "Depth: 2" "$base/coll100/" ;;
+    refuse_if) curl -s -o /dev/null -X PUT -H "If: garbage" --data x "$base/1k.txt" ;;
+    refuse_body) curl -s -o /dev/null -X PROPFIND -H "Depth: 0" --data '<D:propfind xmlns:D="DAV:"><D:prop/><D:allprop/></D:propfind>' "$base/1k.txt" ;;
+    esac
+}
+
+measure() {  # mode mix n -> total Ir inside ap_process_request
+    mode=$1 mix=$2 n=$3
+    out="$w/$mode-$mix-$n.out"
+    $as_www valgrind --tool=callgrind --callgrind-out-file="$out" \
+        --toggle-collect=ap_process_request --collect-atstart=no \
+        /usr/sbin/apache2 -X -f "$w/$mode/httpd.conf" 2>"$w/$mode-$mix-$n.log" &
+    vp=$!
+    i=0
+    until curl -s -o /dev/null "$base/"; do
+        i=$((i+1))
+        if [ $i -ge 300 ] || ! kill -0 $vp 2>/dev/null; then
+            echo "httpd did not start: $w/$mode-$mix-$n.log" >&2; kill $vp 2>/dev/null; return 1
+        fi
+        sleep 0.2
+    done
+    k=0
+    while [ $k -lt "$n" ]; do one "$mix"; k=$((k+1)); done
+    # runuser does not pass signals on: stop httpd by its pid file
+    kill -TERM "$(cat "$w/$mode/httpd.pid")"; wait $vp 2>/dev/null
+    # the readiness probe GET is counted in every run and cancels out
+    sed -n 's/^summary: //p; s/^totals: //p' "$out" | head -1
+}
+
+printf '%-14s %12s %12s %8s\n' mix "off Ir/req" "on Ir/req" "on/off"
+for mix in $mixes; do
+    for mode in off on; do
+        a=$(measure $mode $mix $N1); b=$(measure $mode $mix $N2)
+        eval "ir_$mode=$(( (b - a) / (N2 - N1) ))"
+    done
+    # lock_unlock is two requests per round
+    printf '%-14s %12d %12d %8s\n' "$mix" "$ir_off" "$ir_on" \
+        "$(awk -v a="$ir_on" -v b="$ir_off" 'BEGIN{printf "%.3f", a/b}')"
+done
