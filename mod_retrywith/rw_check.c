@@ -46,7 +46,8 @@ static void origin_of(request_rec *r, rwdav_origin *o)
     for (c = h; *c; c++)
         *c = apr_tolower(*c);
     o->scheme = ap_http_scheme(r);
-    o->host = h;
+    /* httpd keeps an IPv6 literal without its brackets; a URI has them */
+    o->host = strchr(h, ':') ? apr_pstrcat(r->pool, "[", h, "]", NULL) : h;
     o->port = 0;
     if (r->parsed_uri.hostname && r->parsed_uri.port_str)
         o->port = r->parsed_uri.port;
@@ -60,7 +61,6 @@ static void origin_of(request_rec *r, rwdav_origin *o)
         o->port = ap_get_server_port(r);
     }
 }
-
 
 #define REFUSE(rq, err, val) rw_refuse((rq)->r, (err), (val))
 

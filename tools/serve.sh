@@ -6,10 +6,11 @@
 #   tools/serve.sh [start]   install what is missing, build, start
 #   tools/serve.sh stop      stop the server this script started
 #
-# PORT (default 8080) and SHARE (default ./run/share) change the defaults.
+# PORT (default 8080), SHARE (default ./run/share) and RUN (the server's own
+# directory, default ./run) change the defaults.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-run="$top/run"
+run="${RUN:-$top/run}"
 port="${PORT:-8080}"
 share="${SHARE:-$run/share}"
 conf="$run/httpd.conf"
@@ -38,7 +39,7 @@ esac
 "$top/tools/mkconf.sh" "$run" "$port" "$share"
 
 stop >/dev/null 2>&1 || true
-"$httpd" -f "$conf" -t -q
+"$httpd" -f "$conf" -t >/dev/null 2>&1 || { "$httpd" -f "$conf" -t; exit 1; }
 "$httpd" -f "$conf" -k start
 i=0
 until curl -s -o /dev/null "http://127.0.0.1:$port/dav/"; do
