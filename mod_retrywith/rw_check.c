@@ -153,14 +153,22 @@ static int check_headers(rw_req *q)
 static int check_body(rw_req *q)
 {
     request_rec *r = q->r;
-    const char *cl = apr_table_get(r->headers_in, "Content-Length");
-    const char *te = apr_table_get(r->headers_in, "Transfer-Encoding");
+    const char *cl, *te;
     rwdav_body_kind kind;
     rwdav_body *body;
     rwdav_error *e;
     apr_size_t xml_limit;
     int rc;
 
+    switch (q->m) {
+    case RWDAV_M_GET: case RWDAV_M_PUT: case RWDAV_M_MKCOL:
+    case RWDAV_M_OPTIONS: case RWDAV_M_OTHER:
+        return OK;   /* their bodies are mod_dav's or the handler's */
+    default:
+        break;
+    }
+    cl = apr_table_get(r->headers_in, "Content-Length");
+    te = apr_table_get(r->headers_in, "Transfer-Encoding");
     switch (q->m) {
     case RWDAV_M_UNLOCK: case RWDAV_M_DELETE:
     case RWDAV_M_COPY: case RWDAV_M_MOVE: {
