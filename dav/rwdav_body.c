@@ -28,10 +28,9 @@ struct rwdav_body {
     int l3_ok, l3_other;  /* inside it: wanted / other elements */
     unsigned char sig[4]; /* the first bytes, for encoding detection */
     apr_size_t sig_n;
-    int collect;          /* record what the 449 policies need */
     int l2_set;           /* the open level-2 element is DAV:set */
     int l3_prop;          /* the open level-3 element is DAV:prop */
-    apr_array_header_t *props;
+    apr_array_header_t *props;  /* what the 449 policies need, once asked */
 };
 
 static const char *root_name[] = { "propfind", "propertyupdate", "lockinfo" };
@@ -139,10 +138,10 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
                  : "a DAV:propfind element is repeated");
         return;
     }
-    if (b->depth == 4 && b->collect && b->l2_set && b->l3_prop)
+    if (b->depth == 4 && b->props && b->l2_set && b->l3_prop)
         record_prop(b, uri, local);
     if (b->depth == 3) {
-        if (b->collect && b->l2_kind == C_PROP)
+        if (b->props && b->l2_kind == C_PROP)
             record_prop(b, uri, local);
         b->l3_prop = is_dav(uri, local, "prop");
         switch (b->l2_kind) {
@@ -377,7 +376,6 @@ apr_size_t rwdav_body_size(const rwdav_body *b)
 
 void rwdav_body_collect(rwdav_body *b)
 {
-    b->collect = 1;
     b->props = apr_array_make(b->p, 4, sizeof(const char *));
 }
 
@@ -405,15 +403,11 @@ int rwdav_body_has_owner(const rwdav_body *b)
 int rwdav_propname_ok(const char *s)
 {
     const char *close;
-    xmlChar *local;
-    int ok;
 
     if (!s || s[0] != '{' || !(close = strchr(s + 1, '}')) || !close[1])
         return 0;
-    for (ok = 1; s < close && ok; s++)
-        ok = (unsigned char)*s >= 0x21 && (unsigned char)*s < 0x7f;
-    local = xmlStrdup((const xmlChar *)close + 1);
-    ok = ok && local && xmlValidateNCName(local, 0) == 0;
-    xmlFree(local);
-    return ok;
+    for (; s < close; s++)
+        if ((unsigned char)*s < 0x21 || (unsigned char)*s >= 0x7f)
+            return 0;
+    return xmlValidateNCName((const xmlChar *)close + 1, 0) == 0;
 }

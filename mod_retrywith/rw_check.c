@@ -232,7 +232,7 @@ int rw_handler(request_rec *r)
             return DECLINED;
     }
     memset(&q, 0, sizeof(q));
-    q.conf = ap_get_module_config(r->per_dir_config, &retrywith_module);
+    q.conf = conf;
     q.r = r;
     q.m = method_of(r);
     q.lim = q.conf->limits;

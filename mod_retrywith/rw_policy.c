@@ -195,7 +195,7 @@ const char *rw_cmd_require_property(cmd_parms *cmd, void *dconf,
 {
     apr_array_header_t *w;
     rw_policy pol;
-    const char *err, *name;
+    const char *err, *name, *c;
 
     if ((err = words_of(cmd, args, &w)) != NULL)
         return err;
@@ -206,6 +206,10 @@ const char *rw_cmd_require_property(cmd_parms *cmd, void *dconf,
     if (!rwdav_propname_ok(name))
         return apr_psprintf(cmd->pool, "%s: '%s' is not a property name of "
                             "the form {namespace}name", cmd->cmd->name, name);
+    for (c = name; *c; c++)
+        if ((unsigned char)*c >= 0x7f)   /* it is named in an RFC 8941 string */
+            return apr_psprintf(cmd->pool, "%s: '%s' must be ASCII",
+                                cmd->cmd->name, name);
     memset(&pol, 0, sizeof(pol));
     pol.kind = RW_POL_PROPERTY;
     pol.name = name;

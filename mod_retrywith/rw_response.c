@@ -47,6 +47,19 @@ static void h2_drain(request_rec *r)
     }
 }
 
+/* Every answer of the module: status, mod_dav's DAV:error content type and
+ * the opening of the body. Headers must be set before. */
+static void begin_error(request_rec *r, int status, const char *status_line)
+{
+    h2_drain(r);
+    r->status = status;
+    r->status_line = status_line;
+    ap_set_content_type_ex(r, "text/xml; charset=\"utf-8\"", 1);
+    ap_rputs("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+             "<D:error xmlns:D=\"DAV:\" xmlns:m=\"http://apache.org/dav/xmlns\""
+             " xmlns:R=\"" RW_NS "\">\n", r);
+}
+
 int rw_refuse(request_rec *r, const rwdav_error *e, const char *value)
 {
     const char *sub = apr_psprintf(r->pool, "400.%d", (int)e->sub);
@@ -71,14 +84,8 @@ int rw_refuse(request_rec *r, const rwdav_error *e, const char *value)
                       rwdav_substatus_name(e->sub), e->reason);
     }
 
-    h2_drain(r);
-    r->status = e->status;
-    r->status_line = ap_get_status_line(e->status);
     apr_table_setn(r->err_headers_out, "Retrywith-Substatus", sub);
-    ap_set_content_type_ex(r, "text/xml; charset=\"utf-8\"", 1);
-    ap_rvputs(r, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-              "<D:error xmlns:D=\"DAV:\" xmlns:m=\"http://apache.org/dav/xmlns\""
-              " xmlns:R=\"" RW_NS "\">\n", NULL);
+    begin_error(r, e->status, ap_get_status_line(e->status));
     if (e->condition)
         ap_rvputs(r, "<D:", e->condition, "/>\n", NULL);
     ap_rprintf(r, "<R:%s substatus=\"%s\" field=\"%s\" offset=\"%"
@@ -92,16 +99,17 @@ int rw_refuse(request_rec *r, const rwdav_error *e, const char *value)
 
 /* ---- 449 Retry With ---------------------------------------------------- */
 
-static const char *kind_token(const rw_policy *pol)
-{
-    switch (pol->kind) {
-    case RW_POL_HEADER: case RW_POL_DEPTH: return "header";
-    case RW_POL_PROPERTY: return "property";
-    case RW_POL_LOCK_OWNER: return "lockinfo";
-    case RW_POL_PROP_LIST: return "propfind";
-    }
-    return "header";
-}
+/* Per kind: the Retrywith-Missing "kind" token and the MS-RetryWith label. */
+static const struct {
+    const char *token;
+    const char *label;
+} kinds[] = {
+    [RW_POL_HEADER] = { "header", "Header" },
+    [RW_POL_PROPERTY] = { "property", "Property" },
+    [RW_POL_LOCK_OWNER] = { "lockinfo", "Lock-Owner" },
+    [RW_POL_DEPTH] = { "header", "Header" },
+    [RW_POL_PROP_LIST] = { "propfind", "Prop-List" },
+};
 
 /* What the item asks for: the header's value, "1" for Depth. */
 static const char *item_value(const rw_policy *pol)
@@ -124,20 +132,12 @@ static const char *sf_string(apr_pool_t *p, const char *s)
     return out;
 }
 
+/* "Required-" label ": " name [ ": " value ] */
 static const char *ms_line(apr_pool_t *p, const rw_policy *pol)
 {
     const char *v = item_value(pol);
-    switch (pol->kind) {
-    case RW_POL_PROPERTY:
-        return apr_pstrcat(p, "Required-Property: ", pol->name, NULL);
-    case RW_POL_LOCK_OWNER:
-        return apr_pstrcat(p, "Required-Lock-Owner: ", pol->name, NULL);
-    case RW_POL_PROP_LIST:
-        return apr_pstrcat(p, "Required-Prop-List: ", pol->name, NULL);
-    default:
-        return apr_pstrcat(p, "Required-Header: ", pol->name,
-                           v ? ": " : "", v ? v : "", NULL);
-    }
+    return apr_pstrcat(p, "Required-", kinds[pol->kind].label, ": ",
+                       pol->name, v ? ": " : "", v ? v : "", NULL);
 }
 
 static const char *human_item(apr_pool_t *p, const rw_missing *m)
@@ -175,7 +175,7 @@ int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
         const rw_missing *m = &APR_ARRAY_IDX(missing, i, rw_missing);
         const char *v = item_value(m->pol);
         const char *item = apr_pstrcat(r->pool, sf_string(r->pool, m->pol->name),
-                                       ";kind=", kind_token(m->pol),
+                                       ";kind=", kinds[m->pol->kind].token,
                                        v ? ";value=" : "",
                                        v ? sf_string(r->pool, v) : "",
                                        m->unverified ? ";unverified" : "",
@@ -188,14 +188,9 @@ int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
                        ms_line(r->pool, m->pol));
     }
     apr_table_setn(r->err_headers_out, "Retrywith-Missing", list);
-    h2_drain(r);
 
     if (token) {
         note = "449";
-        r->status = 449;
-        /* httpd 2.4 has no text for 449 and would send "500 Internal
-         * Server Error" on HTTP/1.1 without it */
-        r->status_line = "449 Retry With";
         apr_table_setn(r->err_headers_out, "Ms-Echo-Request", token);
         human = apr_pstrcat(r->pool, "Retry this request with the header "
                             "Ms-Echo-Reply set to the value of "
@@ -203,19 +198,17 @@ int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
     }
     else {
         note = "449-final";
-        r->status = HTTP_FORBIDDEN;
-        r->status_line = ap_get_status_line(HTTP_FORBIDDEN);
         human = apr_pstrcat(r->pool, "This retry still lacks: ", human, NULL);
     }
     apr_table_setn(r->notes, "retrywith-substatus", note);
     apr_table_setn(r->notes, "retrywith-echo", token ? "issued" : "final");
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00104)
-                  "%d %s: missing %s", r->status, note, list);
+                  "%d %s: missing %s", token ? 449 : HTTP_FORBIDDEN, note, list);
 
-    ap_set_content_type_ex(r, "text/xml; charset=\"utf-8\"", 1);
-    ap_rvputs(r, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-              "<D:error xmlns:D=\"DAV:\" xmlns:m=\"http://apache.org/dav/xmlns\""
-              " xmlns:R=\"" RW_NS "\">\n", NULL);
+    /* httpd 2.4 has no text for 449 and would send "500 Internal Server
+     * Error" on HTTP/1.1 without status_line */
+    begin_error(r, token ? 449 : HTTP_FORBIDDEN,
+                token ? "449 Retry With" : ap_get_status_line(HTTP_FORBIDDEN));
     if (condition)
         ap_rvputs(r, "<D:", condition, "/>\n", NULL);
     ap_rprintf(r, "<R:retry-with final=\"%s\">\n", token ? "false" : "true");
@@ -223,7 +216,7 @@ int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
         const rw_missing *m = &APR_ARRAY_IDX(missing, i, rw_missing);
         const char *v = item_value(m->pol);
         ap_rprintf(r, "<R:missing kind=\"%s\" name=\"%s\"%s%s%s%s>",
-                   kind_token(m->pol),
+                   kinds[m->pol->kind].token,
                    rwdav_xml_escape(r->pool, m->pol->name,
                                     strlen(m->pol->name)),
                    v ? " value=\"" : "",
@@ -257,15 +250,9 @@ int rw_answer_bad_echo(request_rec *r, rwdav_echo_verdict v)
     apr_table_setn(r->notes, "retrywith-echo", name);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00105)
                   "400 %s: %s", note, why[v]);
-    h2_drain(r);
-    r->status = HTTP_BAD_REQUEST;
-    r->status_line = ap_get_status_line(HTTP_BAD_REQUEST);
     apr_table_setn(r->err_headers_out, "Retrywith-Echo", name);
-    ap_set_content_type_ex(r, "text/xml; charset=\"utf-8\"", 1);
-    ap_rprintf(r, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-               "<D:error xmlns:D=\"DAV:\" xmlns:m=\"http://apache.org/dav/xmlns\""
-               " xmlns:R=\"" RW_NS "\">\n"
-               "<R:invalid-echo-reply verdict=\"%s\"/>\n"
+    begin_error(r, HTTP_BAD_REQUEST, ap_get_status_line(HTTP_BAD_REQUEST));
+    ap_rprintf(r, "<R:invalid-echo-reply verdict=\"%s\"/>\n"
                "<m:human-readable errcode=\"449\">\n%s\n</m:human-readable>\n"
                "</D:error>\n", name, why[v]);
     return DONE;

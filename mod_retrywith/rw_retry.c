@@ -13,6 +13,13 @@
 
 APLOG_USE_MODULE(retrywith);
 
+/* Rules that can only be judged once the XML body was read. */
+static int is_body_rule(const rw_policy *pol)
+{
+    return pol->kind == RW_POL_PROPERTY || pol->kind == RW_POL_LOCK_OWNER
+        || pol->kind == RW_POL_PROP_LIST;
+}
+
 void rw_retry_select(rw_req *q)
 {
     const apr_array_header_t *all = q->conf->policies;
@@ -31,9 +38,7 @@ void rw_retry_select(rw_req *q)
         if (pol->agent && ap_regexec(pol->agent, ua ? ua : "", 0, NULL, 0))
             continue;
         APR_ARRAY_PUSH(q->pols, const rw_policy *) = pol;
-        if (pol->kind == RW_POL_PROPERTY || pol->kind == RW_POL_LOCK_OWNER
-            || pol->kind == RW_POL_PROP_LIST)
-            q->body_rules = 1;
+        q->body_rules |= is_body_rule(pol);
     }
 }
 
@@ -133,8 +138,7 @@ int rw_retry_headers(rw_req *q)
          * also hold, unchecked. */
         for (i = 0; i < q->pols->nelts; i++) {
             const rw_policy *pol = APR_ARRAY_IDX(q->pols, i, const rw_policy *);
-            if (pol->kind == RW_POL_PROPERTY || pol->kind == RW_POL_LOCK_OWNER
-                || pol->kind == RW_POL_PROP_LIST)
+            if (is_body_rule(pol))
                 lacks(q, pol, 1);
         }
     }

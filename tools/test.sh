@@ -13,7 +13,8 @@ make check >tests/unit-check.log 2>&1
 unit=$?
 grep -E "^[0-9]+%: Checks:" tests/unit/test_rwdav.log 2>/dev/null \
     || tail -20 tests/unit-check.log
-[ $unit -eq 0 ] || { echo "unit tests FAILED (see tests/unit/test_rwdav.log)"; \
+[ $unit -eq 0 ] || { echo "make check FAILED (tests/unit-check.log):"; \
+                     grep -E "^(FAIL|ERROR):" tests/unit-check.log; \
                      grep -E ":[EF]:" tests/unit/test_rwdav.log | head -40; }
 
 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests "$@"

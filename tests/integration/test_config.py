@@ -84,6 +84,8 @@ def test_directives_allowed_in_directory_context(cfg_server):
     ("RetryWithRequireHeader X-A colour=red", "RetryWithRequireHeader"),
     ('RetryWithRequireHeader X-A text="unterminated', "RetryWithRequireHeader"),
     ("RetryWithRequireProperty {urn:x}1p", "RetryWithRequireProperty"),
+    # a valid NCName, but Retrywith-Missing names it in an ASCII sf-string
+    ("RetryWithRequireProperty {urn:x}caf\u00e9", "RetryWithRequireProperty"),
     ("RetryWithRequireLockOwner methods=PUT", "RetryWithRequireLockOwner"),
     ("RetryWithRetryDepth methods=PROPPATCH", "RetryWithRetryDepth"),
     ("RetryWithRetryPropList agent=[", "RetryWithRetryPropList"),
