@@ -151,7 +151,8 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
                                      rwdav_destination *out);
 
 /* Percent-decodes a path and refuses NUL, bad escapes and dot-segments that
- * climb above "/". Returns NULL and sets *decoded on success. */
+ * climb above "/". Returns NULL and sets *decoded on success; with decoded
+ * NULL it only checks, allocating nothing. */
 rwdav_error *rwdav_path_check(apr_pool_t *p, rwdav_substatus sub,
                               const char *path, apr_size_t len,
                               const char **decoded);
@@ -220,12 +221,18 @@ typedef struct rwdav_body rwdav_body;
 /* The parser's memory is released by a cleanup on p. */
 rwdav_body *rwdav_body_create(apr_pool_t *p, rwdav_body_kind kind,
                               const rwdav_limits *lim);
-/* Feed any split of the body; the verdict does not depend on the split. */
+/* Feed any split of the body; the verdict does not depend on the split.
+ * Nothing is copied: the bytes of every feed must stay valid and unchanged
+ * until rwdav_body_finish() returns (or an error is returned). */
 rwdav_error *rwdav_body_feed(rwdav_body *b, const char *buf, apr_size_t len);
 /* End of body. An empty body is legal for PROPFIND and LOCK only. */
 rwdav_error *rwdav_body_finish(rwdav_body *b);
 /* Bytes fed so far. */
 apr_size_t rwdav_body_size(const rwdav_body *b);
+/* Judge with libxml2 alone, without the fast scanner (call before the
+ * first feed): for differential tests and benchmarks; the verdict is the
+ * same either way. */
+void rwdav_body_libxml2_only(rwdav_body *b);
 
 /* What the 449 policies ask of a body, recorded only after
  * rwdav_body_collect() (call it before the first feed). */

@@ -1,12 +1,15 @@
-/* Request bodies of PROPFIND, PROPPATCH and LOCK: libxml2's SAX2 push
- * parser checks well-formedness chunk by chunk while the glue buffers, and a
- * small state machine checks the RFC 4918 §14 structure. No tree is built. */
+/* Request bodies of PROPFIND, PROPPATCH and LOCK, checked chunk by chunk
+ * while the glue buffers them: well-formedness by the fast scanner
+ * (rwdav_xmlscan.c) where it can prove it, else by libxml2's SAX2 push
+ * parser over the whole body; the RFC 4918 §14 structure by one small state
+ * machine fed by either. No tree is built, no byte is copied. */
 #include <string.h>
 #include <apr_strings.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
 #include "rwdav.h"
+#include "rwdav_xmlscan.h"
 
 #define DAV_NS "DAV:"
 
@@ -14,22 +17,35 @@
 enum { C_PROP, C_ALLPROP, C_PROPNAME, C_INCLUDE, C_SETREMOVE,
        C_LOCKSCOPE, C_LOCKTYPE, C_OWNER, C_N };
 
-struct rwdav_body {
-    apr_pool_t *p;
-    rwdav_body_kind kind;
-    rwdav_limits lim;
-    xmlParserCtxtPtr ctxt;
-    apr_size_t fed;
+/* Where the structure check stands; reset when libxml2 takes over. */
+typedef struct {
     apr_size_t depth;
-    rwdav_error *err;
     int root_seen;
     int count[C_N];
     int l2_kind;          /* which level-2 element is open, or -1 */
     int l3_ok, l3_other;  /* inside it: wanted / other elements */
-    unsigned char sig[4]; /* the first bytes, for encoding detection */
-    apr_size_t sig_n;
     int l2_set;           /* the open level-2 element is DAV:set */
     int l3_prop;          /* the open level-3 element is DAV:prop */
+} body_shape;
+
+typedef struct {
+    const char *p;
+    apr_size_t n;
+} body_seg;
+
+struct rwdav_body {
+    apr_pool_t *p;
+    rwdav_body_kind kind;
+    rwdav_limits lim;
+    rwdav_xs *xs;         /* the fast path, while it is in charge */
+    apr_array_header_t *segs;   /* of body_seg: the feeds, for libxml2 */
+    xmlParserCtxtPtr ctxt;      /* libxml2, once it is in charge */
+    apr_size_t fed;
+    apr_size_t at;        /* where the fast path stands in the document */
+    rwdav_error *err;
+    body_shape sh;
+    unsigned char sig[4]; /* the first bytes, for encoding detection */
+    apr_size_t sig_n;
     apr_array_header_t *props;  /* what the 449 policies need, once asked */
 };
 
@@ -38,7 +54,7 @@ static const char *root_name[] = { "propfind", "propertyupdate", "lockinfo" };
 static void fail(rwdav_body *b, int status, const char *why)
 {
     if (!b->err) {
-        long at = b->ctxt ? xmlByteConsumed(b->ctxt) : -1;
+        long at = b->ctxt ? xmlByteConsumed(b->ctxt) : (long)b->at;
         b->err = rwdav_error_make(b->p, status, RWDAV_SUB_BODY, why,
                                   at >= 0 ? (apr_size_t)at : b->fed);
     }
@@ -46,10 +62,16 @@ static void fail(rwdav_body *b, int status, const char *why)
         xmlStopParser(b->ctxt);
 }
 
-static int is_dav(const xmlChar *uri, const xmlChar *local, const char *name)
+/* uri and local are counted (the fast path's point into the body). */
+typedef struct {
+    const char *uri, *local;
+    apr_size_t ulen, llen;
+} qname;
+
+static int is_dav(const qname *q, const char *name)
 {
-    return uri && !strcmp((const char *)uri, DAV_NS)
-        && !strcmp((const char *)local, name);
+    return q->ulen == sizeof(DAV_NS) - 1 && !memcmp(q->uri, DAV_NS, q->ulen)
+        && !strncmp(q->local, name, q->llen) && !name[q->llen];
 }
 
 static int encoding_ok(const char *enc)
@@ -65,36 +87,30 @@ static int encoding_ok(const char *enc)
     return 0;
 }
 
-static void record_prop(rwdav_body *b, const xmlChar *uri,
-                        const xmlChar *local)
+static void record_prop(rwdav_body *b, const qname *q)
 {
-    *(const char **)apr_array_push(b->props) =
-        apr_pstrcat(b->p, "{", uri ? (const char *)uri : "", "}",
-                    (const char *)local, NULL);
+    char *s = apr_palloc(b->p, q->ulen + q->llen + 3);
+    s[0] = '{';
+    if (q->ulen)            /* uri is NULL for no namespace */
+        memcpy(s + 1, q->uri, q->ulen);
+    s[q->ulen + 1] = '}';
+    memcpy(s + q->ulen + 2, q->local, q->llen);
+    s[q->ulen + q->llen + 2] = '\0';
+    *(const char **)apr_array_push(b->props) = s;
 }
 
-static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
-                     const xmlChar *uri, int nns, const xmlChar **ns,
-                     int nattr, int ndef, const xmlChar **attrs)
+/* The structure check, one element at a time. */
+static void elem_start(rwdav_body *b, const qname *q)
 {
-    rwdav_body *b = ctx;
+    body_shape *sh = &b->sh;
 
-    if (b->err)
-        return;
-    if (++b->depth > b->lim.xml_depth) {
+    if (++sh->depth > b->lim.xml_depth) {
         fail(b, 400, "XML nesting too deep");
         return;
     }
-    if (b->depth == 1) {
-        const xmlChar *enc = b->ctxt->encoding ? b->ctxt->encoding
-                                               : b->ctxt->input->encoding;
-        if (!encoding_ok((const char *)enc)) {
-            fail(b, 400, "XML encoding not supported: use UTF-8, UTF-16, "
-                         "ISO-8859-1 or US-ASCII");
-            return;
-        }
-        b->root_seen = 1;
-        if (!is_dav(uri, local, root_name[b->kind]))
+    if (sh->depth == 1) {
+        sh->root_seen = 1;
+        if (!is_dav(q, root_name[b->kind]))
             fail(b, 400, b->kind == RWDAV_BODY_PROPFIND
                  ? "the root element must be DAV:propfind"
                  : b->kind == RWDAV_BODY_PROPPATCH
@@ -102,24 +118,23 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
                  : "the root element must be DAV:lockinfo");
         return;
     }
-    if (b->depth == 2) {
+    if (sh->depth == 2) {
         int k = -1;
-        b->l3_ok = b->l3_other = 0;
+        sh->l3_ok = sh->l3_other = 0;
         switch (b->kind) {
         case RWDAV_BODY_PROPFIND:
-            k = is_dav(uri, local, "prop") ? C_PROP
-              : is_dav(uri, local, "allprop") ? C_ALLPROP
-              : is_dav(uri, local, "propname") ? C_PROPNAME
-              : is_dav(uri, local, "include") ? C_INCLUDE : -1;
+            k = is_dav(q, "prop") ? C_PROP
+              : is_dav(q, "allprop") ? C_ALLPROP
+              : is_dav(q, "propname") ? C_PROPNAME
+              : is_dav(q, "include") ? C_INCLUDE : -1;
             break;
         case RWDAV_BODY_PROPPATCH:
-            k = (is_dav(uri, local, "set") || is_dav(uri, local, "remove"))
-              ? C_SETREMOVE : -1;
+            k = (is_dav(q, "set") || is_dav(q, "remove")) ? C_SETREMOVE : -1;
             break;
         case RWDAV_BODY_LOCKINFO:
-            k = is_dav(uri, local, "lockscope") ? C_LOCKSCOPE
-              : is_dav(uri, local, "locktype") ? C_LOCKTYPE
-              : is_dav(uri, local, "owner") ? C_OWNER : -1;
+            k = is_dav(q, "lockscope") ? C_LOCKSCOPE
+              : is_dav(q, "locktype") ? C_LOCKTYPE
+              : is_dav(q, "owner") ? C_OWNER : -1;
             if (k < 0) {
                 /* mod_dav answers 412 to any other child of lockinfo */
                 fail(b, 400, "unexpected element in DAV:lockinfo");
@@ -127,9 +142,9 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
             }
             break;
         }
-        b->l2_kind = k;
-        b->l2_set = is_dav(uri, local, "set");
-        if (k >= 0 && ++b->count[k] > 1 && k != C_SETREMOVE)
+        sh->l2_kind = k;
+        sh->l2_set = is_dav(q, "set");
+        if (k >= 0 && ++sh->count[k] > 1 && k != C_SETREMOVE)
             fail(b, 400, k == C_PROP ? "more than one DAV:prop"
                  : k == C_INCLUDE ? "more than one DAV:include"
                  : k == C_LOCKSCOPE ? "more than one DAV:lockscope"
@@ -138,28 +153,28 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
                  : "a DAV:propfind element is repeated");
         return;
     }
-    if (b->depth == 4 && b->props && b->l2_set && b->l3_prop)
-        record_prop(b, uri, local);
-    if (b->depth == 3) {
-        if (b->props && b->l2_kind == C_PROP)
-            record_prop(b, uri, local);
-        b->l3_prop = is_dav(uri, local, "prop");
-        switch (b->l2_kind) {
+    if (sh->depth == 4 && b->props && sh->l2_set && sh->l3_prop)
+        record_prop(b, q);
+    if (sh->depth == 3) {
+        if (b->props && sh->l2_kind == C_PROP)
+            record_prop(b, q);
+        sh->l3_prop = is_dav(q, "prop");
+        switch (sh->l2_kind) {
         case C_SETREMOVE:
-            if (b->l3_prop)
-                b->l3_ok++;
+            if (sh->l3_prop)
+                sh->l3_ok++;
             break;
         case C_LOCKSCOPE:
-            if (is_dav(uri, local, "exclusive") || is_dav(uri, local, "shared"))
-                b->l3_ok++;
+            if (is_dav(q, "exclusive") || is_dav(q, "shared"))
+                sh->l3_ok++;
             else
-                b->l3_other++;
+                sh->l3_other++;
             break;
         case C_LOCKTYPE:
-            if (is_dav(uri, local, "write"))
-                b->l3_ok++;
+            if (is_dav(q, "write"))
+                sh->l3_ok++;
             else
-                b->l3_other++;
+                sh->l3_other++;
             break;
         default:
             break;
@@ -169,7 +184,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 
 static void check_root_end(rwdav_body *b)
 {
-    int *c = b->count;
+    int *c = b->sh.count;
     switch (b->kind) {
     case RWDAV_BODY_PROPFIND:
         if (c[C_PROP] + c[C_ALLPROP] + c[C_PROPNAME] != 1)
@@ -189,27 +204,87 @@ static void check_root_end(rwdav_body *b)
     }
 }
 
+static void elem_end(rwdav_body *b)
+{
+    body_shape *sh = &b->sh;
+
+    if (sh->depth == 2) {
+        if (sh->l2_kind == C_SETREMOVE && sh->l3_ok != 1)
+            fail(b, 400, "DAV:set and DAV:remove must hold one DAV:prop");
+        else if (sh->l2_kind == C_LOCKSCOPE
+                 && (sh->l3_ok != 1 || sh->l3_other))
+            fail(b, 400, "DAV:lockscope must hold DAV:exclusive or "
+                         "DAV:shared");
+        else if (sh->l2_kind == C_LOCKTYPE
+                 && (sh->l3_ok != 1 || sh->l3_other))
+            fail(b, 400, "DAV:locktype must hold DAV:write");
+        sh->l2_kind = -1;
+    }
+    else if (sh->depth == 1) {
+        check_root_end(b);
+    }
+    sh->depth--;
+}
+
+/* ---- the fast path's events ---- */
+static int xs_start(void *baton, const char *uri, apr_size_t ulen,
+                    const char *local, apr_size_t llen, apr_size_t at)
+{
+    rwdav_body *b = baton;
+    qname q = { uri, local, ulen, llen };
+    b->at = at;
+    elem_start(b, &q);
+    return b->err != NULL;
+}
+
+static int xs_end(void *baton, apr_size_t at)
+{
+    rwdav_body *b = baton;
+    b->at = at;
+    elem_end(b);
+    return b->err != NULL;
+}
+
+static const rwdav_xs_events xs_events = { xs_start, xs_end };
+
+/* ---- libxml2's ---- */
+static rwdav_error *check_state(rwdav_body *b);
+
+static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+                     const xmlChar *uri, int nns, const xmlChar **ns,
+                     int nattr, int ndef, const xmlChar **attrs)
+{
+    rwdav_body *b = ctx;
+    qname q;
+
+    if (b->err)
+        return;
+    /* libxml2 goes on after a namespace error; the first fault must win
+     * whatever the chunks, so it is taken now. */
+    if (check_state(b))
+        return;
+    if (b->sh.depth == 0) {
+        const xmlChar *enc = b->ctxt->encoding ? b->ctxt->encoding
+                                               : b->ctxt->input->encoding;
+        if (!encoding_ok((const char *)enc)) {
+            fail(b, 400, "XML encoding not supported: use UTF-8, UTF-16, "
+                         "ISO-8859-1 or US-ASCII");
+            return;
+        }
+    }
+    q.uri = (const char *)uri;
+    q.ulen = uri ? strlen(q.uri) : 0;
+    q.local = (const char *)local;
+    q.llen = strlen(q.local);
+    elem_start(b, &q);
+}
+
 static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
                    const xmlChar *uri)
 {
     rwdav_body *b = ctx;
-
-    if (b->err)
-        return;
-    if (b->depth == 2) {
-        if (b->l2_kind == C_SETREMOVE && b->l3_ok != 1)
-            fail(b, 400, "DAV:set and DAV:remove must hold one DAV:prop");
-        else if (b->l2_kind == C_LOCKSCOPE && (b->l3_ok != 1 || b->l3_other))
-            fail(b, 400, "DAV:lockscope must hold DAV:exclusive or "
-                         "DAV:shared");
-        else if (b->l2_kind == C_LOCKTYPE && (b->l3_ok != 1 || b->l3_other))
-            fail(b, 400, "DAV:locktype must hold DAV:write");
-        b->l2_kind = -1;
-    }
-    else if (b->depth == 1) {
-        check_root_end(b);
-    }
-    b->depth--;
+    if (!b->err && !check_state(b))
+        elem_end(b);
 }
 
 static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *eid,
@@ -265,9 +340,16 @@ rwdav_body *rwdav_body_create(apr_pool_t *p, rwdav_body_kind kind,
     b->p = p;
     b->kind = kind;
     b->lim = *lim;
-    b->l2_kind = -1;
+    b->sh.l2_kind = -1;
     rwdav_limits_default(&b->lim);
+    b->xs = rwdav_xs_create(p, &xs_events, b);
+    b->segs = apr_array_make(p, 2, sizeof(body_seg));
     return b;
+}
+
+void rwdav_body_libxml2_only(rwdav_body *b)
+{
+    b->xs = NULL;
 }
 
 static rwdav_error *check_state(rwdav_body *b)
@@ -298,7 +380,7 @@ static int odd_signature(const unsigned char *s, apr_size_t n)
     return 0;
 }
 
-static rwdav_error *parse(rwdav_body *b, const char *buf, apr_size_t len)
+static rwdav_error *xml_chunk(rwdav_body *b, const char *buf, apr_size_t len)
 {
     if (!b->ctxt) {
         /* libxml2 copies the handler, so one constant serves every thread */
@@ -319,15 +401,50 @@ static rwdav_error *parse(rwdav_body *b, const char *buf, apr_size_t len)
         for (k = 0; k < len && b->sig_n < 4; k++)
             b->sig[b->sig_n++] = (unsigned char)buf[k];
         if (b->sig_n == 4 && odd_signature(b->sig, 4)) {
-            b->fed += len;
             fail(b, 400, "XML encoding not supported: use UTF-8, UTF-16, "
                          "ISO-8859-1 or US-ASCII");
             return b->err;
         }
     }
-    b->fed += len;
     xmlParseChunk(b->ctxt, buf, (int)len, 0);
     return check_state(b);
+}
+
+/* The fast path gave up: libxml2 judges the whole body from its start. */
+static rwdav_error *hand_over(rwdav_body *b)
+{
+    int k;
+
+    b->xs = NULL;
+    memset(&b->sh, 0, sizeof(b->sh));
+    b->sh.l2_kind = -1;
+    if (b->props)
+        b->props->nelts = 0;
+    for (k = 0; k < b->segs->nelts && !b->err; k++) {
+        const body_seg *sg = &APR_ARRAY_IDX(b->segs, k, body_seg);
+        xml_chunk(b, sg->p, sg->n);
+    }
+    return b->err;
+}
+
+static rwdav_error *parse(rwdav_body *b, const char *buf, apr_size_t len)
+{
+    body_seg *sg;
+
+    b->fed += len;
+    if (!b->xs)
+        return xml_chunk(b, buf, len);
+    sg = apr_array_push(b->segs);
+    sg->p = buf;
+    sg->n = len;
+    switch (rwdav_xs_feed(b->xs, buf, len)) {
+    case RWDAV_XS_OK:
+        return NULL;
+    case RWDAV_XS_STOP:
+        return b->err;
+    default:
+        return hand_over(b);
+    }
 }
 
 rwdav_error *rwdav_body_feed(rwdav_body *b, const char *buf, apr_size_t len)
@@ -361,10 +478,17 @@ rwdav_error *rwdav_body_finish(rwdav_body *b)
                                       "body", 0);
         return b->err;
     }
+    if (b->xs) {
+        /* the structure was checked as each element closed */
+        if (rwdav_xs_finish(b->xs) == RWDAV_XS_OK)
+            return b->err;
+        if (hand_over(b))
+            return b->err;
+    }
     xmlParseChunk(b->ctxt, NULL, 0, 1);
     if (check_state(b))
         return b->err;
-    if (!b->root_seen)
+    if (!b->sh.root_seen)
         fail(b, 400, "no root element");
     return b->err;
 }
@@ -383,10 +507,10 @@ rwdav_propfind_form rwdav_body_form(const rwdav_body *b)
 {
     if (b->kind != RWDAV_BODY_PROPFIND)
         return RWDAV_FORM_NONE;
-    if (b->fed == 0 || b->count[C_ALLPROP])
+    if (b->fed == 0 || b->sh.count[C_ALLPROP])
         return RWDAV_FORM_ALLPROP;
-    return b->count[C_PROPNAME] ? RWDAV_FORM_PROPNAME
-         : b->count[C_PROP] ? RWDAV_FORM_PROP : RWDAV_FORM_NONE;
+    return b->sh.count[C_PROPNAME] ? RWDAV_FORM_PROPNAME
+         : b->sh.count[C_PROP] ? RWDAV_FORM_PROP : RWDAV_FORM_NONE;
 }
 
 const apr_array_header_t *rwdav_body_props(const rwdav_body *b)
@@ -397,7 +521,7 @@ const apr_array_header_t *rwdav_body_props(const rwdav_body *b)
 
 int rwdav_body_has_owner(const rwdav_body *b)
 {
-    return b->count[C_OWNER] > 0;
+    return b->sh.count[C_OWNER] > 0;
 }
 
 int rwdav_propname_ok(const char *s)

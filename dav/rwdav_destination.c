@@ -15,11 +15,6 @@ static int default_port(const char *scheme)
     return 0;
 }
 
-static int strcase_equal(const char *a, const char *b)
-{
-    return rwdav_ieq(a, strlen(a), b);
-}
-
 rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
                                      apr_size_t len, const rwdav_origin *self,
                                      const rwdav_limits *lim,
@@ -27,7 +22,7 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
 {
     rwdav_limits l = *lim;
     rwdav_uri *u = &out->uri;
-    const char *why, *decoded;
+    const char *why;
     apr_size_t off;
     rwdav_error *e;
     int self_port = self->port ? self->port : default_port(self->scheme);
@@ -57,12 +52,14 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
             return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
                                     "userinfo is not allowed in Destination",
                                     strlen(u->scheme) + 3);
-        if (!strcase_equal(self->scheme, u->scheme))
+        /* both sides are lower-case: the origin by contract, the URI as
+         * parsed */
+        if (strcmp(self->scheme, u->scheme))
             return rwdav_error_make(p, 502, RWDAV_SUB_DESTINATION,
                                     "Destination names another scheme: "
                                     "this server cannot copy there", 0);
         port = u->port ? u->port : default_port(u->scheme);
-        if (!strcase_equal(self->host, u->host) || port != self_port)
+        if (strcmp(self->host, u->host) || port != self_port)
             return rwdav_error_make(p, 502, RWDAV_SUB_DESTINATION,
                                     "Destination names another server "
                                     "(host or port): this server cannot "
@@ -70,7 +67,7 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
     }
 
     e = rwdav_path_check(p, RWDAV_SUB_DESTINATION, u->path, strlen(u->path),
-                         &decoded);
+                         NULL);
     if (e) {
         /* the path ends where the query (if any) begins */
         apr_size_t qlen = u->query ? strlen(u->query) + 1 : 0;

@@ -19,6 +19,20 @@ typedef struct {
     apr_array_header_t *edits;
 } if_scan;
 
+/* An APR array whose header and first elements are one allocation (two
+ * with apr_array_make): an If header holds a list or two, and this runs on
+ * every request that carries one. apr_array_push grows it as usual. */
+static apr_array_header_t *small_array(apr_pool_t *p, int n, int size)
+{
+    apr_array_header_t *a = apr_palloc(p, sizeof(*a) + (apr_size_t)n * size);
+    a->pool = p;
+    a->elt_size = size;
+    a->nelts = 0;
+    a->nalloc = n;
+    a->elts = (char *)(a + 1);
+    return a;
+}
+
 #define IF_ERR(s, why, at) \
     rwdav_error_make((s)->p, 400, RWDAV_SUB_IF, (why), (at))
 
@@ -31,7 +45,10 @@ static void skip_lws(if_scan *s)
 static void edit(if_scan *s, apr_size_t start, apr_size_t end,
                  const char *with)
 {
-    if_edit *e = apr_array_push(s->edits);
+    if_edit *e;
+    if (!s->edits)          /* most headers need none */
+        s->edits = apr_array_make(s->p, 1, sizeof(if_edit));
+    e = apr_array_push(s->edits);
     e->start = start;
     e->end = end;
     e->with = with;
@@ -53,7 +70,7 @@ static rwdav_error *angle(if_scan *s, const char *what, apr_size_t *cs,
 static rwdav_error *resource_tag(if_scan *s, rwdav_if_list *l)
 {
     apr_size_t cs, ce, off;
-    const char *why, *decoded;
+    const char *why;
     rwdav_uri u;
     rwdav_error *e;
 
@@ -70,7 +87,7 @@ static rwdav_error *resource_tag(if_scan *s, rwdav_if_list *l)
         return IF_ERR(s, "Resource-Tag: an http(s) URI needs a host and "
                       "no userinfo", cs);
     if ((e = rwdav_path_check(s->p, RWDAV_SUB_IF, u.path, strlen(u.path),
-                              &decoded)) != NULL) {
+                              NULL)) != NULL) {
         e->offset = cs;
         return e;
     }
@@ -134,7 +151,7 @@ static rwdav_error *list(if_scan *s, rwdav_if_list *l, apr_size_t *total,
     apr_size_t open = s->i++;
     rwdav_error *e;
 
-    l->conditions = apr_array_make(s->p, 2, sizeof(rwdav_if_condition));
+    l->conditions = small_array(s->p, 2, sizeof(rwdav_if_condition));
     for (;;) {
         rwdav_if_condition *c;
         skip_lws(s);
@@ -218,8 +235,8 @@ rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
         return IF_ERR(&s, "empty If header", 0);
     if (len > l.header_len)
         return IF_ERR(&s, "If header too long", l.header_len);
-    s.edits = apr_array_make(p, 1, sizeof(if_edit));
-    out->lists = apr_array_make(p, 2, sizeof(rwdav_if_list));
+    s.edits = NULL;
+    out->lists = small_array(p, 2, sizeof(rwdav_if_list));
 
     for (;;) {
         skip_lws(&s);
@@ -263,7 +280,7 @@ rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
         return IF_ERR(&s, "empty If header", 0);
     out->tagged = tagged == 1;
 
-    if (s.edits->nelts) {
+    if (s.edits) {
         apr_size_t at = 0, n = 0;
         int k;
         char *buf;

@@ -14,7 +14,8 @@ enum {
     RWC_SUB_DELIM = 0x08,         /* ! $ & ' ( ) * + , ; = */
     RWC_HEX = 0x10,
     RWC_ETAGC = 0x20,             /* %x21 / %x23-7E / obs-text */
-    RWC_SCHEME_EXTRA = 0x40       /* + - . */
+    RWC_SCHEME_EXTRA = 0x40,      /* + - . */
+    RWC_PATH = 0x80               /* pchar without pct-encoded, and "/" */
 };
 
 extern const unsigned char rwdav_ctype[256];

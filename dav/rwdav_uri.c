@@ -8,46 +8,117 @@
 
 /* Scans pchar / "/" (and "?" in a query) with pct-encoding, up to a stop
  * byte. Returns NULL, or a reason with *i at the fault. */
-static const char *scan_chars(const char *v, apr_size_t len, apr_size_t *i,
+static const char *scan_chars(const char *v, apr_size_t len, apr_size_t *pi,
                               int in_query)
 {
-    while (*i < len) {
-        unsigned char c = (unsigned char)v[*i];
+    apr_size_t i = *pi;        /* a local: the loop stays in registers */
+    const char *why = NULL;
+
+    while (i < len) {
+        unsigned char c;
+        while (i < len && RWC_IS(v[i], RWC_PATH))
+            i++;
+        if (i >= len)
+            break;
+        c = (unsigned char)v[i];
         if (c == '%') {
-            if (*i + 2 >= len || rwdav_hexval((unsigned char)v[*i + 1]) < 0
-                || rwdav_hexval((unsigned char)v[*i + 2]) < 0)
-                return "malformed percent-encoding";
-            if (v[*i + 1] == '0' && v[*i + 2] == '0')
-                return "an encoded NUL (%00) is not allowed";
-            *i += 3;
+            if (i + 2 >= len || rwdav_hexval((unsigned char)v[i + 1]) < 0
+                || rwdav_hexval((unsigned char)v[i + 2]) < 0) {
+                why = "malformed percent-encoding";
+                break;
+            }
+            if (v[i + 1] == '0' && v[i + 2] == '0') {
+                why = "an encoded NUL (%00) is not allowed";
+                break;
+            }
+            i += 3;
             continue;
         }
         if (c == '?' && !in_query)
-            return NULL;
-        if (c == '#')
-            return "a fragment is not allowed";
-        if (!(RWC_PCHAR(c) || c == '/' || c == '?'))
-            return "character not allowed in a URI";
-        (*i)++;
+            break;
+        if (c == '#') {
+            why = "a fragment is not allowed";
+            break;
+        }
+        if (c != '?') {
+            why = "character not allowed in a URI";
+            break;
+        }
+        i++;
     }
-    return NULL;
+    *pi = i;
+    return why;
+}
+
+/* Copies n bytes to *w, lower-cased, and NUL-terminates them. */
+static const char *put(char **w, const char *s, apr_size_t n, int lower)
+{
+    char *out = *w;
+    apr_size_t k;
+    if (lower) {
+        for (k = 0; k < n; k++) {
+            char c = s[k];
+            out[k] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+    }
+    else {
+        memcpy(out, s, n);
+    }
+    out[n] = '\0';
+    *w += n + 1;
+    return out;
+}
+
+static int pct_at(const char *v, apr_size_t k, apr_size_t end)
+{
+    return v[k] == '%' && k + 2 < end && rwdav_hexval(v[k + 1]) >= 0
+        && rwdav_hexval(v[k + 2]) >= 0;
+}
+
+/* The usual authority, host[:port] of plain reg-name characters, in one
+ * pass; 0 for anything else (userinfo, IP literal, escapes), which the
+ * general scanner below then takes from the start. */
+static int plain_authority(const char *v, apr_size_t len, apr_size_t *i,
+                           rwdav_uri *u, char **w)
+{
+    apr_size_t k = *i, he, ps;
+    long port = 0;
+
+    while (k < len && RWC_IS(v[k], RWC_UNRESERVED | RWC_SUB_DELIM))
+        k++;
+    he = k;
+    if (k < len && v[k] == ':') {
+        for (ps = ++k; k < len && RWC_IS(v[k], RWC_DIGIT) && k - ps < 5; k++)
+            port = port * 10 + (v[k] - '0');
+        if (k == ps || port == 0 || port > 65535)
+            return 0;
+    }
+    if (k < len && v[k] != '/' && v[k] != '?')
+        return 0;
+    if (u) {
+        u->host = put(w, v + *i, he - *i, 1);
+        u->port = (int)port;
+    }
+    *i = k;
+    return 1;
 }
 
 static const char *scan_authority(const char *v, apr_size_t len,
-                                  apr_size_t *i, rwdav_uri *u, apr_pool_t *p)
+                                  apr_size_t *i, rwdav_uri *u, char **w)
 {
-    apr_size_t start = *i, end = *i, at = (apr_size_t)-1, hs, he, k;
+    apr_size_t start = *i, end, hs, he, k;
+    const char *at;
 
-    while (end < len && v[end] != '/' && v[end] != '?' && v[end] != '#')
-        end++;
-    for (k = start; k < end; k++)
-        if (v[k] == '@')
-            at = k;
-    if (at != (apr_size_t)-1) {
-        for (k = start; k < at; k++) {
+    for (end = start; end < len && v[end] != '/' && v[end] != '?'
+                      && v[end] != '#'; end++)
+        ;
+    if ((at = memchr(v + start, '@', end - start)) != NULL) {
+        apr_size_t a = (apr_size_t)(at - v);
+        while ((at = memchr(v + a + 1, '@', end - a - 1)) != NULL)
+            a = (apr_size_t)(at - v);   /* the last '@' ends the userinfo */
+        for (k = start; k < a; k++) {
             unsigned char c = (unsigned char)v[k];
-            if (c == '%' && k + 2 < at && rwdav_hexval(v[k + 1]) >= 0
-                && rwdav_hexval(v[k + 2]) >= 0) {
+            if (pct_at(v, k, a)) {
                 k += 2;
                 continue;
             }
@@ -58,7 +129,7 @@ static const char *scan_authority(const char *v, apr_size_t len,
         }
         if (u)
             u->has_userinfo = 1;
-        start = at + 1;
+        start = a + 1;
     }
     hs = start;
     if (hs < end && v[hs] == '[') {
@@ -78,25 +149,19 @@ static const char *scan_authority(const char *v, apr_size_t len,
     else {
         for (k = hs; k < end && v[k] != ':'; k++) {
             unsigned char c = (unsigned char)v[k];
-            if (c == '%' && k + 2 < end && rwdav_hexval(v[k + 1]) >= 0
-                && rwdav_hexval(v[k + 2]) >= 0) {
+            if (RWC_IS(c, RWC_UNRESERVED | RWC_SUB_DELIM))
+                continue;
+            if (pct_at(v, k, end)) {
                 k += 2;
                 continue;
             }
-            if (!RWC_IS(c, RWC_UNRESERVED | RWC_SUB_DELIM)) {
-                *i = k;
-                return "character not allowed in the host";
-            }
+            *i = k;
+            return "character not allowed in the host";
         }
         he = k;
     }
-    if (u) {
-        char *h = apr_pstrmemdup(p, v + hs, he - hs);
-        for (k = 0; h[k]; k++)
-            if (h[k] >= 'A' && h[k] <= 'Z')
-                h[k] += 32;
-        u->host = h;
-    }
+    if (u)
+        u->host = put(w, v + hs, he - hs, 1);
     if (he < end) {
         long port = 0;
         if (v[he] != ':') {
@@ -131,9 +196,12 @@ const char *rwdav_parse_ref(apr_pool_t *p, const char *v, apr_size_t len,
 {
     apr_size_t i = 0, ps;
     const char *why;
+    char *w = NULL;     /* one buffer for scheme, host, path and query */
 
-    if (u)
+    if (u) {
         memset(u, 0, sizeof(*u));
+        w = apr_palloc(p, len + 5);
+    }
     *off = 0;
     if (len == 0)
         return "empty";
@@ -149,26 +217,21 @@ const char *rwdav_parse_ref(apr_pool_t *p, const char *v, apr_size_t len,
         if (!RWC_IS(v[0], RWC_ALPHA))
             return allow_path ? "neither an absolute URI nor an absolute path"
                               : "not an absolute URI";
-        for (i = 1; i < len && (RWC_IS(v[i], RWC_ALPHA | RWC_DIGIT)
-                                || RWC_IS(v[i], RWC_SCHEME_EXTRA)); i++)
+        for (i = 1; i < len && RWC_IS(v[i], RWC_ALPHA | RWC_DIGIT
+                                            | RWC_SCHEME_EXTRA); i++)
             ;
         if (i >= len || v[i] != ':') {
             *off = i < len ? i : len;
             return allow_path ? "neither an absolute URI nor an absolute path"
                               : "not an absolute URI";
         }
-        if (u) {
-            char *s = apr_pstrmemdup(p, v, i);
-            apr_size_t k;
-            for (k = 0; s[k]; k++)
-                if (s[k] >= 'A' && s[k] <= 'Z')
-                    s[k] += 32;
-            u->scheme = s;
-        }
+        if (u)
+            u->scheme = put(&w, v, i, 1);
         i++;
         if (i + 1 < len && v[i] == '/' && v[i + 1] == '/') {
             i += 2;
-            if ((why = scan_authority(v, len, &i, u, p)) != NULL) {
+            if (!plain_authority(v, len, &i, u, &w)
+                && (why = scan_authority(v, len, &i, u, &w)) != NULL) {
                 *off = i;
                 return why;
             }
@@ -180,7 +243,7 @@ const char *rwdav_parse_ref(apr_pool_t *p, const char *v, apr_size_t len,
         return why;
     }
     if (u)
-        u->path = (i > ps) ? apr_pstrmemdup(p, v + ps, i - ps) : "/";
+        u->path = (i > ps) ? put(&w, v + ps, i - ps, 0) : "/";
     if (i < len) {                      /* v[i] == '?' */
         apr_size_t qs = ++i;
         if ((why = scan_chars(v, len, &i, 1)) != NULL) {
@@ -188,7 +251,7 @@ const char *rwdav_parse_ref(apr_pool_t *p, const char *v, apr_size_t len,
             return why;
         }
         if (u)
-            u->query = apr_pstrmemdup(p, v + qs, i - qs);
+            u->query = put(&w, v + qs, i - qs, 0);
     }
     return NULL;
 }
@@ -227,12 +290,27 @@ rwdav_error *rwdav_path_check(apr_pool_t *p, rwdav_substatus sub,
                               const char *path, apr_size_t len,
                               const char **decoded)
 {
-    char *d = apr_palloc(p, len + 1);
-    apr_size_t i, n = 0, seg;
+    char *d = NULL;
+    apr_size_t i, n = 0, seg = 0;
     long depth = 0;
+    int dots = 0;       /* the segment so far is that many dots; -1: not */
 
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)path[i];
+    if (!decoded && !memchr(path, '%', len) && !memchr(path, '\0', len)) {
+        /* nothing encoded: only a segment starting with '.' can climb */
+        const char *dot = path, *end = path + len;
+        while ((dot = memchr(dot, '.', (apr_size_t)(end - dot))) != NULL
+               && dot > path && dot[-1] != '/')
+            dot++;
+        if (!dot)
+            return NULL;
+    }
+    if (decoded)
+        d = apr_palloc(p, len + 1);
+
+    /* Segments count as the client's server would decode them: "%2e%2e"
+     * and "%2f" included, so nothing encoded can climb out. */
+    for (i = 0; i <= len; i++) {
+        unsigned char c = i < len ? (unsigned char)path[i] : '/';
         if (c == '%') {
             int hi, lo;
             if (i + 2 >= len)
@@ -252,27 +330,28 @@ rwdav_error *rwdav_path_check(apr_pool_t *p, rwdav_substatus sub,
         else if (c == 0) {
             return rwdav_error_make(p, 400, sub, "NUL byte in the path", i);
         }
-        d[n++] = (char)c;
-    }
-    d[n] = '\0';
-
-    /* Walk the decoded segments: "%2e%2e" and "%2f" count as the client's
-     * server would decode them, so nothing encoded can climb out. */
-    for (i = 0; i < n; i = seg + 1) {
-        apr_size_t l;
-        seg = i;
-        while (seg < n && d[seg] != '/')
+        if (c != '/') {
             seg++;
-        l = seg - i;
-        if (l == 2 && d[i] == '.' && d[i + 1] == '.') {
-            if (--depth < 0)
-                return rwdav_error_make(p, 400, sub,
-                                        "a dot-segment climbs above the root", 0);
+            dots = (c == '.' && dots >= 0) ? dots + 1 : -1;
         }
-        else if (l > 0 && !(l == 1 && d[i] == '.')) {
-            depth++;
+        else {
+            if (seg == 2 && dots == 2) {
+                if (--depth < 0)
+                    return rwdav_error_make(p, 400, sub, "a dot-segment "
+                                            "climbs above the root", 0);
+            }
+            else if (seg > 0 && !(seg == 1 && dots == 1)) {
+                depth++;
+            }
+            seg = 0;
+            dots = 0;
         }
+        if (d && i < len)
+            d[n++] = (char)c;
     }
-    *decoded = d;
+    if (d) {
+        d[n] = '\0';
+        *decoded = d;
+    }
     return NULL;
 }

@@ -86,14 +86,18 @@ int rw_body_take(request_rec *r, rwdav_body_kind kind,
                 }
                 return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
             }
-            if ((*err = rwdav_body_feed(body, data, len)) != NULL)
-                return OK;
-            APR_BUCKET_REMOVE(b);
-            /* the bucket may point into the connection's buffer */
+            /* Set aside before rwdav sees the bytes: it keeps pointers
+             * into them until the end of the body, and setting a
+             * transient bucket aside moves its data. */
             rv = apr_bucket_setaside(b, r->pool);
+            if (rv == APR_SUCCESS)
+                rv = apr_bucket_read(b, &data, &len, APR_BLOCK_READ);
             if (rv != APR_SUCCESS)
                 return HTTP_INTERNAL_SERVER_ERROR;
+            APR_BUCKET_REMOVE(b);
             APR_BRIGADE_INSERT_TAIL(kept, b);
+            if ((*err = rwdav_body_feed(body, data, len)) != NULL)
+                return OK;
         }
     } while (!seen_eos);
 

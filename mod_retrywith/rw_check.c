@@ -36,26 +36,97 @@ static rwdav_method method_of(const request_rec *r)
     }
 }
 
-/* This server as the client addressed it: what a Destination must match. */
-static void origin_of(request_rec *r, rwdav_origin *o)
+/* Every header the checks read, in one pass: a request carries a handful
+ * of headers, and a table lookup per name would cost more than the rest of
+ * a GET's checks. */
+/* Header names are ASCII letters and '-': OR-ing 0x20 lower-cases the
+ * letters and maps nothing else a name may hold onto one. lit is lower-case. */
+static int name_is(const char *k, const char *lit)
 {
-    const char *host = r->hostname ? r->hostname : "";
-    const char *hh = apr_table_get(r->headers_in, "Host");
-    char *h = apr_pstrdup(r->pool, host), *c;
+    for (; *lit; k++, lit++)
+        if ((*k | 0x20) != *lit)
+            return 0;
+    return *k == '\0';
+}
 
-    for (c = h; *c; c++)
-        *c = apr_tolower(*c);
+static void find_headers(const request_rec *r, rw_headers *h)
+{
+    const apr_array_header_t *arr = apr_table_elts(r->headers_in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i;
+
+    memset(h, 0, sizeof(*h));
+    for (i = 0; i < arr->nelts; i++) {
+        const char *k = e[i].key, **slot = NULL;
+        switch (k[0]) {
+        case 'C': case 'c':
+            slot = name_is(k, "content-length") ? &h->content_length
+                 : NULL;
+            break;
+        case 'D': case 'd':
+            slot = name_is(k, "depth") ? &h->depth
+                 : name_is(k, "destination") ? &h->destination : NULL;
+            break;
+        case 'E': case 'e':
+            slot = name_is(k, "expect") ? &h->expect : NULL;
+            break;
+        case 'H': case 'h':
+            slot = name_is(k, "host") ? &h->host : NULL;
+            break;
+        case 'I': case 'i':
+            slot = name_is(k, "if") ? &h->ifh : NULL;
+            break;
+        case 'L': case 'l':
+            slot = name_is(k, "lock-token") ? &h->lock_token : NULL;
+            break;
+        case 'M': case 'm':
+            slot = name_is(k, "ms-echo-reply") ? &h->echo_reply : NULL;
+            break;
+        case 'O': case 'o':
+            slot = name_is(k, "overwrite") ? &h->overwrite : NULL;
+            break;
+        case 'T': case 't':
+            slot = name_is(k, "timeout") ? &h->timeout
+                 : name_is(k, "translate") ? &h->translate
+                 : name_is(k, "transfer-encoding") ? &h->transfer_encoding
+                 : NULL;
+            break;
+        default:
+            break;
+        }
+        if (slot && !*slot)
+            *slot = e[i].val;
+    }
+}
+
+/* This server as the client addressed it: what a Destination must match. */
+static void origin_of(request_rec *r, const char *hh, rwdav_origin *o)
+{
+    const char *host = r->hostname ? r->hostname : "", *c;
+
+    /* httpd lower-cases the host it keeps; copy only if it did not */
+    for (c = host; *c && !apr_isupper(*c); c++)
+        ;
+    if (*c) {
+        char *h = apr_pstrdup(r->pool, host);
+        ap_str_tolower(h);
+        host = h;
+    }
     o->scheme = ap_http_scheme(r);
     /* httpd keeps an IPv6 literal without its brackets; a URI has them */
-    o->host = strchr(h, ':') ? apr_pstrcat(r->pool, "[", h, "]", NULL) : h;
+    o->host = strchr(host, ':') ? apr_pstrcat(r->pool, "[", host, "]", NULL)
+                                : host;
     o->port = 0;
     if (r->parsed_uri.hostname && r->parsed_uri.port_str)
         o->port = r->parsed_uri.port;
     else if (hh) {
         const char *colon = strrchr(hh, ':');
         const char *bracket = strrchr(hh, ']');
-        if (colon && (!bracket || colon > bracket) && colon[1])
-            o->port = atoi(colon + 1);
+        if (colon && (!bracket || colon > bracket)) {
+            /* httpd has refused a Host with a bad port already */
+            for (c = colon + 1; *c >= '0' && *c <= '9' && o->port < 65536; c++)
+                o->port = o->port * 10 + (*c - '0');
+        }
     }
     else {
         o->port = ap_get_server_port(r);
@@ -74,7 +145,7 @@ static int check_headers(rw_req *q)
 
     if (q->m == RWDAV_M_UNLOCK) {
         const char *token, *norm;
-        v = apr_table_get(h, "Lock-Token");
+        v = q->h.lock_token;
         if (!v)
             return REFUSE(q, rwdav_error_make(r->pool, 400,
                           RWDAV_SUB_LOCK_TOKEN,
@@ -92,7 +163,7 @@ static int check_headers(rw_req *q)
         || q->m == RWDAV_M_MOVE || q->m == RWDAV_M_LOCK
         || q->m == RWDAV_M_DELETE) {
         rwdav_depth d = RWDAV_DEPTH_ABSENT;
-        v = apr_table_get(h, "Depth");
+        v = q->h.depth;
         if (v && (e = rwdav_depth_parse(r->pool, v, strlen(v), &d)) != NULL)
             return REFUSE(q, e, v);
         e = rwdav_depth_check(r->pool, q->m, d, is_coll,
@@ -107,23 +178,23 @@ static int check_headers(rw_req *q)
         rwdav_origin o;
         rwdav_destination dest;
         int ow;
-        v = apr_table_get(h, "Destination");
+        v = q->h.destination;
         if (!v)
             return REFUSE(q, rwdav_error_make(r->pool, 400,
                           RWDAV_SUB_DESTINATION,
                           "COPY and MOVE need a Destination header", 0), NULL);
-        origin_of(r, &o);
+        origin_of(r, q->h.host, &o);
         e = rwdav_destination_parse(r->pool, v, strlen(v), &o, &q->lim, &dest);
         if (e)
             return REFUSE(q, e, v);
         if (dest.rewritten)
             apr_table_setn(h, "Destination", dest.absolute);
-        v = apr_table_get(h, "Overwrite");
+        v = q->h.overwrite;
         if (v && (e = rwdav_overwrite_parse(r->pool, v, strlen(v), &ow)))
             return REFUSE(q, e, v);
     }
 
-    if (q->m == RWDAV_M_LOCK && (v = apr_table_get(h, "Timeout")) != NULL) {
+    if (q->m == RWDAV_M_LOCK && (v = q->h.timeout) != NULL) {
         rwdav_timeout t;
         if ((e = rwdav_timeout_parse(r->pool, v, strlen(v), &q->lim, &t)))
             return REFUSE(q, e, v);
@@ -131,7 +202,7 @@ static int check_headers(rw_req *q)
             apr_table_setn(h, "Timeout", t.normalized);
     }
 
-    if ((v = apr_table_get(h, "If")) != NULL) {
+    if ((v = q->h.ifh) != NULL) {
         if ((e = rwdav_if_parse(r->pool, v, strlen(v), &q->lim, &q->ifh)))
             return REFUSE(q, e, v);
         q->has_if = 1;
@@ -139,7 +210,7 @@ static int check_headers(rw_req *q)
             apr_table_setn(h, "If", q->ifh.normalized);
     }
 
-    if ((v = apr_table_get(h, "Translate")) != NULL) {
+    if ((v = q->h.translate) != NULL) {
         int tr;
         e = rwdav_translate_parse(r->pool, v, strlen(v),
                                   RW_FLAG(q->conf->strict_translate, 0), &tr);
@@ -167,8 +238,8 @@ static int check_body(rw_req *q)
     default:
         break;
     }
-    cl = apr_table_get(r->headers_in, "Content-Length");
-    te = apr_table_get(r->headers_in, "Transfer-Encoding");
+    cl = q->h.content_length;
+    te = q->h.transfer_encoding;
     switch (q->m) {
     case RWDAV_M_UNLOCK: case RWDAV_M_DELETE:
     case RWDAV_M_COPY: case RWDAV_M_MOVE: {
@@ -232,6 +303,11 @@ int rw_handler(request_rec *r)
             return DECLINED;
     }
     memset(&q, 0, sizeof(q));
+    find_headers(r, &q.h);
+    /* A GET's only rules are If and Translate: most have neither. */
+    if (r->method_number == M_GET && !conf->policies && !q.h.ifh
+        && !q.h.translate)
+        return DECLINED;
     q.conf = conf;
     q.r = r;
     q.m = method_of(r);

@@ -22,10 +22,28 @@ void *rw_create_dir_conf(apr_pool_t *p, char *dir)
 #define RW_MERGE(f) (add->f != RW_UNSET ? add->f : base->f)
 #define RW_MERGE_LIMIT(f) (add->limits.f ? add->limits.f : base->limits.f)
 
+/* Sections without a RetryWith directive: httpd merges them on every
+ * request, and the parent then serves unchanged. */
+static int is_unset(const rw_dir_conf *c)
+{
+    const rwdav_limits *l = &c->limits;
+    return c->enabled == RW_UNSET && c->depth_infinity == RW_UNSET
+        && c->strict_translate == RW_UNSET && c->bare_lock_token == RW_UNSET
+        && !l->header_len && !l->if_lists && !l->if_conditions
+        && !l->body_bytes && !l->xml_depth && !l->timeout_types
+        && !c->policies && !c->secret && !c->echo_lifetime;
+}
+
 void *rw_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     const rw_dir_conf *base = basev, *add = addv;
-    rw_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+    rw_dir_conf *c;
+
+    if (is_unset(add))
+        return basev;
+    if (is_unset(base))
+        return addv;
+    c = apr_pcalloc(p, sizeof(*c));
 
     c->enabled = RW_MERGE(enabled);
     c->depth_infinity = RW_MERGE(depth_infinity);

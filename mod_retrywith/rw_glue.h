@@ -17,9 +17,18 @@ extern const char *(*rw_dav_provider_name)(request_rec *r);
 
 extern ap_filter_rec_t *rw_replay_filter;
 
+/* The request headers the checks read, found in one pass over the table
+ * (each the first of its name, as apr_table_get would give). */
+typedef struct {
+    const char *depth, *destination, *overwrite, *timeout, *ifh,
+               *translate, *lock_token, *echo_reply, *content_length,
+               *transfer_encoding, *expect, *host;
+} rw_headers;
+
 /* One request on its way through the checks. */
 typedef struct {
     request_rec *r;
+    rw_headers h;
     const rw_dir_conf *conf;
     rwdav_limits lim;
     rwdav_method m;

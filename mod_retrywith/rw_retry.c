@@ -102,7 +102,7 @@ static int answer(rw_req *q)
 int rw_retry_headers(rw_req *q)
 {
     request_rec *r = q->r;
-    const char *echo = apr_table_get(r->headers_in, "Ms-Echo-Reply");
+    const char *echo = q->h.echo_reply;
     int i;
 
     if (!q->pols || !q->pols->nelts)
@@ -131,7 +131,7 @@ int rw_retry_headers(rw_req *q)
     if (!q->missing->nelts)
         return OK;
     if (q->body_rules) {
-        const char *expect = apr_table_get(r->headers_in, "Expect");
+        const char *expect = q->h.expect;
         if (!expect || strcasecmp(expect, "100-continue"))
             return OK;   /* the body comes anyway: decide with it */
         /* Decide now so the body is never sent; name what the body must

@@ -5,6 +5,9 @@
 # (Ir(N2) - Ir(N1)) / (N2 - N1), which drops one-time costs (first-use
 # allocations, file caches).
 #   tests/bench/callgrind.sh [mix...]     (default: every mix)
+# BASE=unloaded (default): "off" is httpd without the module at all;
+# BASE=disabled: "off" loads the module with RetryWith Off, so both sides
+# have the same libraries mapped and only the checks differ.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -17,20 +20,24 @@ rm -rf "$w"; mkdir -p "$w"
 mixes=${*:-"get propfind0 propfind1 proppatch copy lock_unlock refuse_depth refuse_if refuse_body"}
 
 # one config per mode; "off" is the same file without the LoadModule line
-tools/mkconf.sh "$w/on" 0 "$w/share" >/dev/null
+tools/mkconf.sh "$w/A" 0 "$w/share" >/dev/null
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-sed -i "s/^Listen .*/Listen 127.0.0.1:$port/" "$w/on/httpd.conf"
+sed -i "s/^Listen .*/Listen 127.0.0.1:$port/" "$w/A/httpd.conf"
 # prefork: -X then serves in the main thread through ap_process_request
-sed -i "s/mpm_event_module .*mod_mpm_event.so/mpm_prefork_module \/usr\/lib\/apache2\/modules\/mod_mpm_prefork.so/" "$w/on/httpd.conf"
+sed -i "s/mpm_event_module .*mod_mpm_event.so/mpm_prefork_module \/usr\/lib\/apache2\/modules\/mod_mpm_prefork.so/" "$w/A/httpd.conf"
 # The same configuration both ways: conf.example without its /dav/retry
 # policies (one <Location> more to walk) and at LogLevel warn, so refusals
 # are not logged (info) in either mode; "off" also drops the module.
-sed -i '/^<Location \/dav\/retry>/,/^<\/Location>/d; s/ retrywith:info//' "$w/on/retrywith.conf"
-mkdir -p "$w/off"
-cp -r "$w/on/." "$w/off/"
-sed -i "s|ServerRoot \"$w/on\"|ServerRoot \"$w/off\"|; s|$w/on/|$w/off/|g" "$w/off/httpd.conf"
-sed -i '/retrywith_module/d; /RetryWith/d; /^<Location \/dav\/retry>/,/^<\/Location>/d; s/ retrywith:info//' "$w/off/retrywith.conf"
-sed -i "s|$w/on/|$w/off/|g" "$w/off/retrywith.conf"
+sed -i '/^<Location \/dav\/retry>/,/^<\/Location>/d; s/ retrywith:info//' "$w/A/retrywith.conf"
+mkdir -p "$w/B"
+cp -r "$w/A/." "$w/B/"
+sed -i "s|ServerRoot \"$w/A\"|ServerRoot \"$w/B\"|; s|$w/A/|$w/B/|g" "$w/B/httpd.conf"
+if [ "${BASE:-unloaded}" = disabled ]; then
+    sed -i 's/^\( *\)RetryWith On/\1RetryWith Off/' "$w/B/retrywith.conf"
+else
+    sed -i '/retrywith_module/d; /RetryWith/d' "$w/B/retrywith.conf"
+fi
+sed -i "s|$w/A/|$w/B/|g" "$w/B/retrywith.conf"
 
 mkdir -p "$w/share/coll100"
 head -c 1024 /dev/urandom > "$w/share/1k.txt"
@@ -67,9 +74,12 @@ one() {
 measure() {  # mode mix n -> total Ir inside ap_process_request
     mode=$1 mix=$2 n=$3
     out="$w/$mode-$mix-$n.out"
+    # the two configurations live in equally long paths (A: on, B: off),
+    # so no path length differs between the modes
+    d=A; [ "$mode" = on ] || d=B
     $as_www valgrind --tool=callgrind --callgrind-out-file="$out" \
         --toggle-collect=ap_process_request --collect-atstart=no \
-        /usr/sbin/apache2 -X -f "$w/$mode/httpd.conf" 2>"$w/$mode-$mix-$n.log" &
+        /usr/sbin/apache2 -X -f "$w/$d/httpd.conf" 2>"$w/$mode-$mix-$n.log" &
     vp=$!
     i=0
     until curl -s -o /dev/null "$base/"; do
@@ -82,10 +92,24 @@ measure() {  # mode mix n -> total Ir inside ap_process_request
     k=0
     while [ $k -lt "$n" ]; do one "$mix"; k=$((k+1)); done
     # runuser does not pass signals on: stop httpd by its pid file
-    kill -TERM "$(cat "$w/$mode/httpd.pid")"; wait $vp 2>/dev/null
+    kill -TERM "$(cat "$w/$d/httpd.pid")"; wait $vp 2>/dev/null
     # the readiness probe GET is counted in every run and cancels out
     sed -n 's/^summary: //p; s/^totals: //p' "$out" | head -1
 }
+
+# One request of each mix first, outside any measurement, so that every
+# measured request finds the share in its steady state (COPY overwrites,
+# the property and lock databases exist) in both modes alike.
+$as_www /usr/sbin/apache2 -f "$w/A/httpd.conf" -k start
+i=0
+until curl -s -o /dev/null "$base/"; do
+    i=$((i+1)); [ $i -lt 100 ] || { echo "httpd did not start" >&2; exit 1; }; sleep 0.1
+done
+for mix in $mixes; do one "$mix"; done
+$as_www /usr/sbin/apache2 -f "$w/A/httpd.conf" -k stop
+while [ -e "$w/A/httpd.pid" ]; do sleep 0.1; done
+cp -p "$w/A/lock/"* "$w/B/lock/" 2>/dev/null || true
+chown -R www-data "$w" 2>/dev/null || true
 
 printf '%-14s %12s %12s %8s\n' mix "off Ir/req" "on Ir/req" "on/off"
 for mix in $mixes; do

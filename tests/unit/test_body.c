@@ -2,8 +2,8 @@
  * XML request bodies (RFC 4918 §14, §9.1 PROPFIND, §9.2 PROPPATCH, §9.10
  * LOCK, §17 extensibility; XML 1.0 and Namespaces in XML 1.0).
  *
- * Every row is run three ways and must give the same verdict each time:
- *   (a) fed whole in one call,
+ * Every row is run four ways and must give the same verdict each time:
+ *   (a) fed whole in one call, with the fast scanner and by libxml2 alone,
  *   (b) split at every byte position k (0..len) into two feeds,
  *   (c) fed one byte per call.
  * Bodies over 8 KiB (the body_bytes boundary at the default 1000000) are
@@ -646,7 +646,7 @@ static const body_row body_rows[] = {
 
 /* ---- running a body ---- */
 
-enum { MODE_WHOLE, MODE_SPLIT, MODE_BYTES };
+enum { MODE_WHOLE, MODE_XML, MODE_SPLIT, MODE_BYTES };
 
 typedef struct {
     unit_verdict v;
@@ -670,6 +670,9 @@ static run_result run_body(apr_pool_t *parent, const body_row *r,
     ck_assert_msg(b != NULL, "[%s] rwdav_body_create returned NULL",
                   r->name);
     switch (mode) {
+    case MODE_XML:
+        rwdav_body_libxml2_only(b);
+        /* fall through */
     case MODE_WHOLE:
         err = rwdav_body_feed(b, buf, len);
         break;
@@ -723,6 +726,8 @@ START_TEST(test_body)
 
     res = run_body(p, r, &lim, buf, len, MODE_WHOLE, 0);
     check_run(p, r, res, len, "whole");
+    res = run_body(p, r, &lim, buf, len, MODE_XML, 0);
+    check_run(p, r, res, len, "whole to libxml2 alone");
 
     step = len > 8192 ? len / 64 : 1;
     for (k = 0; k <= len; k += step) {

@@ -153,6 +153,7 @@ int main(void)
     srunner_add_suite(sr, suite_locktoken());
     srunner_add_suite(sr, suite_body());
     srunner_add_suite(sr, suite_echo());
+    srunner_add_suite(sr, suite_xmlscan());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

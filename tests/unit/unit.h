@@ -98,5 +98,6 @@ Suite *suite_timeout(void);
 Suite *suite_locktoken(void);
 Suite *suite_body(void);
 Suite *suite_echo(void);
+Suite *suite_xmlscan(void);
 
 #endif /* UNIT_H */

@@ -1,0 +1,38 @@
+/* The fast path of body validation (internal to dav/): a scanner that
+ * proves the common request bodies well-formed in one pass, without
+ * libxml2, and reports their elements. It never refuses anything itself:
+ * whatever it cannot prove well-formed and namespace-well-formed exactly as
+ * libxml2 2.9 would judge it, it hands back (RWDAV_XS_BAIL), and rwdav_body
+ * runs libxml2 over the whole body, so the verdict stays libxml2's. */
+#ifndef RWDAV_XMLSCAN_H
+#define RWDAV_XMLSCAN_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+typedef struct {
+    /* Both return nonzero to stop the scan (a structure fault). uri is NULL
+     * for no namespace; neither string is NUL-terminated. at is the offset
+     * just past the tag in the document. */
+    int (*start)(void *baton, const char *uri, apr_size_t ulen,
+                 const char *local, apr_size_t llen, apr_size_t at);
+    int (*end)(void *baton, apr_size_t at);
+} rwdav_xs_events;
+
+typedef enum {
+    RWDAV_XS_OK = 0,    /* all bytes so far scanned: go on */
+    RWDAV_XS_BAIL,      /* not provable here: ask libxml2 */
+    RWDAV_XS_STOP       /* an event callback stopped the scan */
+} rwdav_xs_result;
+
+typedef struct rwdav_xs rwdav_xs;
+
+rwdav_xs *rwdav_xs_create(apr_pool_t *p, const rwdav_xs_events *ev,
+                          void *baton);
+/* The bytes of every feed must stay valid until the scan ends: the open
+ * elements and namespace bindings point into them. */
+rwdav_xs_result rwdav_xs_feed(rwdav_xs *x, const char *buf, apr_size_t len);
+/* OK only for a complete document (root closed, nothing pending). */
+rwdav_xs_result rwdav_xs_finish(rwdav_xs *x);
+
+#endif
