@@ -287,6 +287,7 @@ static int check_body(rw_req *q)
 int rw_handler(request_rec *r)
 {
     const rw_dir_conf *conf;
+    rw_headers h;
     rw_req q;
     int rc;
 
@@ -295,19 +296,21 @@ int rw_handler(request_rec *r)
     conf = ap_get_module_config(r->per_dir_config, &retrywith_module);
     if (!RW_FLAG(conf->enabled, 1))
         return DECLINED;
-    if (!r->handler || strcmp(r->handler, "dav-handler")) {
+    if (!r->handler || r->handler[0] != 'd'
+        || strcmp(r->handler, "dav-handler")) {
         /* mod_dav_fs leaves GET and HEAD to the default handler; they still
          * get the checks that apply to them where DAV is on. */
         if (r->method_number != M_GET || !rw_dav_provider_name
             || !rw_dav_provider_name(r))
             return DECLINED;
     }
-    memset(&q, 0, sizeof(q));
-    find_headers(r, &q.h);
+    find_headers(r, &h);
     /* A GET's only rules are If and Translate: most have neither. */
-    if (r->method_number == M_GET && !conf->policies && !q.h.ifh
-        && !q.h.translate)
+    if (r->method_number == M_GET && !conf->policies && !h.ifh
+        && !h.translate)
         return DECLINED;
+    memset(&q, 0, sizeof(q));
+    q.h = h;
     q.conf = conf;
     q.r = r;
     q.m = method_of(r);

@@ -168,6 +168,7 @@ int main(int argc, char **argv)
         const series *sr = &all[s];
         apr_size_t n;
         double ref = 0;
+        apr_size_t last = 0;
         for (n = 32; ; n *= 4) {
             apr_size_t want = n > sr->max ? sr->max : n, len;
             const char *in = grow(gen, sr->head, sr->unit, sr->sep, sr->tail,
@@ -177,6 +178,12 @@ int main(int argc, char **argv)
             rwdav_error *e;
 
             len = strlen(in);
+            if (len == last) {      /* the unit is longer than this size */
+                if (want == sr->max)
+                    break;
+                continue;
+            }
+            last = len;
             if ((e = sr->fn(p, in, len, sr->variant)) != NULL) {
                 fprintf(stderr, "%s: %lu-byte input refused: %s\n", sr->name,
                         (unsigned long)len, e->reason);
