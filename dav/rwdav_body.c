@@ -2,7 +2,7 @@
  * while the glue buffers them: well-formedness by the fast scanner
  * (rwdav_xmlscan.c) where it can prove it, else by libxml2's SAX2 push
  * parser over the whole body; the RFC 4918 §14 structure by one small state
- * machine fed by either. No tree is built, no byte is copied. */
+ * machine fed by either. No tree is built and the body is not copied. */
 #include <string.h>
 #include <apr_strings.h>
 #include <libxml/parser.h>
@@ -62,7 +62,7 @@ static void fail(rwdav_body *b, int status, const char *why)
         xmlStopParser(b->ctxt);
 }
 
-/* uri and local are counted (the fast path's point into the body). */
+/* uri and local are counted strings: the fast path's point into the body. */
 typedef struct {
     const char *uri, *local;
     apr_size_t ulen, llen;

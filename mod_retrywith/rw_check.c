@@ -36,9 +36,6 @@ static rwdav_method method_of(const request_rec *r)
     }
 }
 
-/* Every header the checks read, in one pass: a request carries a handful
- * of headers, and a table lookup per name would cost more than the rest of
- * a GET's checks. */
 /* Header names are ASCII letters and '-': OR-ing 0x20 lower-cases the
  * letters and maps nothing else a name may hold onto one. lit is lower-case. */
 static int name_is(const char *k, const char *lit)
@@ -49,6 +46,9 @@ static int name_is(const char *k, const char *lit)
     return *k == '\0';
 }
 
+/* Every header the checks read, in one pass: a request carries a handful
+ * of headers, and a table lookup per name would cost more than the rest of
+ * a GET's checks. */
 static void find_headers(const request_rec *r, rw_headers *h)
 {
     const apr_array_header_t *arr = apr_table_elts(r->headers_in);
