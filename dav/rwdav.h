@@ -110,12 +110,21 @@ rwdav_error *rwdav_translate_parse(apr_pool_t *p, const char *v,
                                    apr_size_t len, int strict, int *translate);
 
 /* ---- URI pieces (RFC 3986) shared by Destination, If and Lock-Token ---- */
+/* A piece of the caller's input, not a copy: valid while the input is, and
+ * not NUL-terminated. p is NULL when the piece is absent. */
+typedef struct rwdav_span {
+    const char *p;
+    apr_size_t len;
+} rwdav_span;
+
 typedef struct rwdav_uri {
-    const char *scheme;   /* lower-cased; NULL for a path-absolute ref */
-    const char *host;     /* lower-cased; IPv6 literal keeps its brackets */
+    rwdav_span scheme;    /* as sent (compare case-blind); none for a path */
+    rwdav_span host;      /* as sent (compare case-blind); IPv6 keeps [] */
+    rwdav_span authority; /* host[:port] as sent, without userinfo */
     int port;             /* explicit port, or 0 */
-    const char *path;     /* raw (still percent-encoded), "/" if empty */
-    const char *query;    /* raw, without '?', or NULL */
+    rwdav_span path;      /* raw (still percent-encoded), "/" if empty */
+    int path_escaped;     /* the path holds a pct-encoding */
+    rwdav_span query;     /* raw, without '?'; none without '?' */
     int has_userinfo;
 } rwdav_uri;
 
@@ -131,17 +140,23 @@ int rwdav_locktoken_uri_ok(const char *v, apr_size_t len, int *has_path);
 
 /* ---- Destination (§10.3, §8.3) ---- */
 typedef struct rwdav_origin {
-    const char *scheme;   /* "http" or "https" */
-    const char *host;     /* Host the client used (lower-case), no port */
-    int port;             /* effective port of the request */
+    const char *scheme;   /* "http" or "https", lower-case */
+    const char *host;     /* Host the client used, no port; any case, an
+                             IPv6 literal with or without its brackets */
+    int port;             /* port the client addressed; 0: the scheme's
+                             default; -1: the one in authority, if any */
+    /* The Host header as the client sent it ("host[:port]"), or NULL: a
+     * Destination whose authority is the same bytes names this server
+     * without host and port being compared one by one. */
+    const char *authority;
 } rwdav_origin;
 
 typedef struct rwdav_destination {
     rwdav_uri uri;
-    /* An absolute URI mod_dav accepts: the value itself when it already is,
-     * else built from the origin and the path (the query dropped). */
+    /* NULL when the value itself is an absolute URI mod_dav accepts, else
+     * one built from the origin and the path (the query dropped). */
     const char *absolute;
-    int rewritten;        /* absolute differs from the header value */
+    int rewritten;        /* absolute is set */
 } rwdav_destination;
 
 /* Returns 400.1 for syntax, 502 (sub 1) for another scheme, host or port. */
@@ -157,15 +172,19 @@ rwdav_error *rwdav_path_check(apr_pool_t *p, rwdav_substatus sub,
                               const char *path, apr_size_t len,
                               const char **decoded);
 
+/* Does a segment of the path start with '.'? Without one, and without
+ * escapes, a path cannot climb. */
+int rwdav_path_has_dot_segment(const char *path, apr_size_t len);
+
 /* ---- If (§10.4) ---- */
 typedef struct rwdav_if_condition {
     int negated;
     int is_etag;
-    const char *value;    /* state token URI, or entity-tag with quotes */
+    rwdav_span value;     /* state token URI, or entity-tag with quotes */
 } rwdav_if_condition;
 
 typedef struct rwdav_if_list {
-    const char *resource;               /* Resource-Tag URI, or NULL */
+    rwdav_span resource;                /* Resource-Tag URI, if tagged */
     apr_array_header_t *conditions;     /* of rwdav_if_condition */
 } rwdav_if_list;
 
@@ -173,9 +192,17 @@ typedef struct rwdav_if {
     int tagged;
     apr_array_header_t *lists;          /* of rwdav_if_list */
     /* The same header in the form mod_dav 2.4 parses as the RFC means it
-     * (e.g. "not" spelled "Not"); equal to the input when nothing changed. */
+     * (e.g. "not" spelled "Not"); NULL when the input already is. */
     const char *normalized;
     int rewritten;
+    /* Room for the first list and its first conditions, so that the usual
+     * header costs no allocation. lists may point here: read the struct
+     * where the parser filled it, do not copy it. */
+    struct {
+        apr_array_header_t lists, conds;
+        rwdav_if_list l[1];
+        rwdav_if_condition c[2];
+    } room;
 } rwdav_if;
 
 rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,

@@ -6,13 +6,63 @@
 #include "rwdav.h"
 #include "rwdav_scan.h"
 
-static int default_port(const char *scheme)
+/* 80 for http, 443 for https, 0 for anything else; case-blind, as schemes
+ * are (RFC 3986 §3.1). x | 0x20 folds a letter and maps nothing else onto
+ * one. */
+static int default_port(const char *s, apr_size_t n)
 {
-    if (!strcmp(scheme, "http"))
+    if (n < 4 || (s[0] | 0x20) != 'h' || (s[1] | 0x20) != 't'
+        || (s[2] | 0x20) != 't' || (s[3] | 0x20) != 'p')
+        return 0;
+    if (n == 4)
         return 80;
-    if (!strcmp(scheme, "https"))
-        return 443;
-    return 0;
+    return n == 5 && (s[4] | 0x20) == 's' ? 443 : 0;
+}
+
+/* The port the client addressed: given, or after the last ':' of the Host
+ * value (httpd has refused a malformed one), or the scheme's default. */
+static int origin_port(const rwdav_origin *o, int dport)
+{
+    const char *a = o->authority, *end, *d;
+    int port = 0;
+
+    if (o->port >= 0 || !a)
+        return o->port > 0 ? o->port : dport;
+    end = a + strlen(a);
+    for (d = end; d > a && d[-1] >= '0' && d[-1] <= '9'; d--)
+        ;
+    if (d > a && d[-1] == ':')
+        for (; d < end && port < 65536; d++)
+            port = port * 10 + (*d - '0');
+    return port ? port : dport;
+}
+
+/* The Destination's host against the one the client addressed: case-blind,
+ * and an IPv6 literal matches with or without its brackets on either side
+ * (httpd's r->hostname has shown both). */
+static int same_host(rwdav_span h, const char *self)
+{
+    apr_size_t n = strlen(self);
+    if (n > 1 && self[0] == '[' && self[n - 1] == ']')
+        self++, n -= 2;
+    if (h.len > 1 && h.p[0] == '[' && h.p[h.len - 1] == ']')
+        h.p++, h.len -= 2;
+    return h.len == n && rwdav_ieqn(h.p, self, n);
+}
+
+/* Clients build Destination from the URL they used, so its authority is
+ * most often the Host header byte for byte: then it is this server. */
+static int same_server(const rwdav_uri *u, const rwdav_origin *self,
+                       int self_dport)
+{
+    int port;
+    if (self->authority && u->authority.len > 0
+        && !strncmp(self->authority, u->authority.p, u->authority.len)
+        && self->authority[u->authority.len] == '\0')
+        return 1;
+    port = u->port ? u->port : self_dport;
+    return same_host(u->host, self->host)
+           && port == origin_port(self, self_dport);
 }
 
 rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
@@ -20,74 +70,76 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
                                      const rwdav_limits *lim,
                                      rwdav_destination *out)
 {
-    rwdav_limits l = *lim;
+    apr_size_t max = lim->header_len ? lim->header_len
+                                     : RWDAV_DEFAULT_HEADER_LEN;
     rwdav_uri *u = &out->uri;
-    const char *why;
+    const char *why, *host;
     apr_size_t off;
-    rwdav_error *e;
-    int self_port = self->port ? self->port : default_port(self->scheme);
+    rwdav_error *e = NULL;
+    int self_dport = self->scheme[4] == 's' ? 443 : 80, self_port;
 
-    rwdav_limits_default(&l);
-    memset(out, 0, sizeof(*out));
-    if (len == 0)
+    out->absolute = NULL;
+    out->rewritten = 0;
+    if (len == 0) {
+        memset(u, 0, sizeof(*u));
         return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
                                 "empty Destination header", 0);
-    if (len > l.header_len)
+    }
+    if (len > max) {
+        memset(u, 0, sizeof(*u));
         return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
-                                "Destination header too long", l.header_len);
-    if ((why = rwdav_parse_ref(p, v, len, 1, u, &off)) != NULL)
+                                "Destination header too long", max);
+    }
+    if ((why = rwdav_parse_ref(v, len, 1, u, &off)) != NULL)
         return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION, why, off);
 
-    if (u->scheme) {
-        int port;
-        if (strcmp(u->scheme, "http") && strcmp(u->scheme, "https"))
+    if (u->scheme.p) {
+        int dport = default_port(u->scheme.p, u->scheme.len);
+        if (!dport)
             return rwdav_error_make(p, 502, RWDAV_SUB_DESTINATION,
                                     "Destination names another scheme: "
                                     "this server cannot copy there", 0);
-        if (!u->host || !*u->host)
+        if (u->host.len == 0)
             return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
                                     "an http(s) Destination needs a host",
-                                    strlen(u->scheme) + 1);
+                                    u->scheme.len + 1);
         if (u->has_userinfo)
             return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
                                     "userinfo is not allowed in Destination",
-                                    strlen(u->scheme) + 3);
-        /* both sides are lower-case: the origin by contract, the URI as
-         * parsed */
-        if (strcmp(self->scheme, u->scheme))
+                                    u->scheme.len + 3);
+        if (dport != self_dport)
             return rwdav_error_make(p, 502, RWDAV_SUB_DESTINATION,
                                     "Destination names another scheme: "
                                     "this server cannot copy there", 0);
-        port = u->port ? u->port : default_port(u->scheme);
-        if (strcmp(self->host, u->host) || port != self_port)
+        if (!same_server(u, self, self_dport))
             return rwdav_error_make(p, 502, RWDAV_SUB_DESTINATION,
                                     "Destination names another server "
                                     "(host or port): this server cannot "
-                                    "copy there", strlen(u->scheme) + 3);
+                                    "copy there", u->scheme.len + 3);
     }
 
-    e = rwdav_path_check(p, RWDAV_SUB_DESTINATION, u->path, strlen(u->path),
-                         NULL);
-    if (e) {
-        /* the path ends where the query (if any) begins */
-        apr_size_t qlen = u->query ? strlen(u->query) + 1 : 0;
-        apr_size_t plen = strlen(u->path);
-        e->offset += len - qlen - plen;
+    /* the scan refused NUL already; escapes or a leading dot may climb */
+    if ((u->path_escaped || rwdav_path_has_dot_segment(u->path.p,
+                                                       u->path.len))
+        && (e = rwdav_path_check(p, RWDAV_SUB_DESTINATION, u->path.p,
+                                 u->path.len, NULL)) != NULL) {
+        /* a path taken from the input: the offset is relative to it */
+        if (u->path.p >= v && u->path.p < v + len)
+            e->offset += (apr_size_t)(u->path.p - v);
         return e;
     }
 
-    if (u->scheme && !u->query) {
-        out->absolute = apr_pstrmemdup(p, v, len);
-    }
-    else {
-        const char *host = self->host;
-        if (strchr(host, ':') && host[0] != '[')
-            host = apr_pstrcat(p, "[", host, "]", NULL);
-        out->absolute = (self_port == default_port(self->scheme))
-            ? apr_pstrcat(p, self->scheme, "://", host, u->path, NULL)
-            : apr_psprintf(p, "%s://%s:%d%s", self->scheme, host, self_port,
-                           u->path);
-        out->rewritten = 1;
-    }
+    if (u->scheme.p && !u->query.p)
+        return NULL;            /* mod_dav takes the value as it is */
+    host = self->host;
+    if (strchr(host, ':') && host[0] != '[')
+        host = apr_pstrcat(p, "[", host, "]", NULL);
+    self_port = origin_port(self, self_dport);
+    out->absolute = (self_port == self_dport)
+        ? apr_pstrcat(p, self->scheme, "://", host,
+                      apr_pstrmemdup(p, u->path.p, u->path.len), NULL)
+        : apr_psprintf(p, "%s://%s:%d%.*s", self->scheme, host, self_port,
+                       (int)u->path.len, u->path.p);
+    out->rewritten = 1;
     return NULL;
 }

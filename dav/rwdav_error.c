@@ -82,6 +82,19 @@ int rwdav_ieq(const char *s, apr_size_t len, const char *lit)
     return lit[len] == '\0';
 }
 
+int rwdav_ieqn(const char *a, const char *b, apr_size_t n)
+{
+    apr_size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z') x += 32;
+        if (y >= 'A' && y <= 'Z') y += 32;
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
 const char *rwdav_xml_escape(apr_pool_t *p, const char *s, apr_size_t len)
 {
     apr_size_t i, n = 0;

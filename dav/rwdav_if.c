@@ -17,20 +17,24 @@ typedef struct {
     const char *v;
     apr_size_t len, i;
     apr_array_header_t *edits;
+    apr_array_header_t *first_conds;    /* for the first list, then NULL */
 } if_scan;
 
-/* An APR array whose header and first elements are one allocation (two
- * with apr_array_make): an If header holds a list or two, and this runs on
- * every request that carries one. apr_array_push grows it as usual. */
-static apr_array_header_t *small_array(apr_pool_t *p, int n, int size)
+static void array_on(apr_array_header_t *a, apr_pool_t *p, void *elts,
+                     int n, int size)
 {
-    apr_array_header_t *a = apr_palloc(p, sizeof(*a) + (apr_size_t)n * size);
     a->pool = p;
     a->elt_size = size;
     a->nelts = 0;
     a->nalloc = n;
-    a->elts = (char *)(a + 1);
-    return a;
+    a->elts = elts;
+}
+
+static void *push(apr_array_header_t *a)
+{
+    if (a->nelts < a->nalloc)
+        return a->elts + (apr_size_t)a->elt_size * a->nelts++;
+    return apr_array_push(a);
 }
 
 #define IF_ERR(s, why, at) \
@@ -38,8 +42,11 @@ static apr_array_header_t *small_array(apr_pool_t *p, int n, int size)
 
 static void skip_lws(if_scan *s)
 {
-    while (s->i < s->len && (s->v[s->i] == ' ' || s->v[s->i] == '\t'))
-        s->i++;
+    apr_size_t i = s->i;    /* locals: the usual case skips nothing */
+    const char *v = s->v;
+    while (i < s->len && (v[i] == ' ' || v[i] == '\t'))
+        i++;
+    s->i = i;
 }
 
 static void edit(if_scan *s, apr_size_t start, apr_size_t end,
@@ -76,22 +83,24 @@ static rwdav_error *resource_tag(if_scan *s, rwdav_if_list *l)
 
     if ((e = angle(s, "unterminated Resource-Tag", &cs, &ce)) != NULL)
         return e;
-    if ((why = rwdav_parse_ref(s->p, s->v + cs, ce - cs, 1, &u, &off)))
+    if ((why = rwdav_parse_ref(s->v + cs, ce - cs, 1, &u, &off)))
         return IF_ERR(s, apr_pstrcat(s->p, "Resource-Tag: ", why, NULL),
                       cs + off);
     /* mod_dav keeps only the path of a tag and refuses one without it */
-    if (u.scheme && (strcmp(u.scheme, "http") && strcmp(u.scheme, "https")))
+    if (u.scheme.p && !(u.scheme.len == 4 && rwdav_ieq(u.scheme.p, 4, "http"))
+        && !(u.scheme.len == 5 && rwdav_ieq(u.scheme.p, 5, "https")))
         return IF_ERR(s, "a Resource-Tag must be an http(s) URI or an "
                       "absolute path", cs);
-    if (u.scheme && (!u.host || !*u.host || u.has_userinfo))
+    if (u.scheme.p && (u.host.len == 0 || u.has_userinfo))
         return IF_ERR(s, "Resource-Tag: an http(s) URI needs a host and "
                       "no userinfo", cs);
-    if ((e = rwdav_path_check(s->p, RWDAV_SUB_IF, u.path, strlen(u.path),
+    if ((e = rwdav_path_check(s->p, RWDAV_SUB_IF, u.path.p, u.path.len,
                               NULL)) != NULL) {
         e->offset = cs;
         return e;
     }
-    l->resource = apr_pstrmemdup(s->p, s->v + cs, ce - cs);
+    l->resource.p = s->v + cs;
+    l->resource.len = ce - cs;
     return NULL;
 }
 
@@ -115,7 +124,8 @@ static rwdav_error *state_token(if_scan *s, rwdav_if_condition *c)
      * matches nothing, exactly as the RFC evaluates them. */
     if (has_path || memchr(s->v + cs, ')', ce - cs))
         edit(s, cs, ce, "DAV:no-lock");
-    c->value = apr_pstrmemdup(s->p, s->v + cs, ce - cs);
+    c->value.p = s->v + cs;
+    c->value.len = ce - cs;
     return NULL;
 }
 
@@ -140,18 +150,25 @@ static rwdav_error *etag(if_scan *s, rwdav_if_condition *c)
         return IF_ERR(s, "entity-tag not closed by ']'", k + 1);
     if (odd)
         edit(s, st, k + 1, "\"rw-no-match\"");
-    c->value = apr_pstrmemdup(s->p, s->v + st, k + 1 - st);
+    c->value.p = s->v + st;
+    c->value.len = k + 1 - st;
     s->i = k + 2;
     return NULL;
 }
 
 static rwdav_error *list(if_scan *s, rwdav_if_list *l, apr_size_t *total,
-                         const rwdav_limits *lim)
+                         apr_size_t max_conds)
 {
     apr_size_t open = s->i++;
     rwdav_error *e;
 
-    l->conditions = small_array(s->p, 2, sizeof(rwdav_if_condition));
+    if (s->first_conds) {
+        l->conditions = s->first_conds;
+        s->first_conds = NULL;
+    }
+    else {
+        l->conditions = apr_array_make(s->p, 2, sizeof(rwdav_if_condition));
+    }
     for (;;) {
         rwdav_if_condition *c;
         skip_lws(s);
@@ -163,11 +180,14 @@ static rwdav_error *list(if_scan *s, rwdav_if_list *l, apr_size_t *total,
             s->i++;
             return NULL;
         }
-        if (++*total > lim->if_conditions)
+        if (++*total > max_conds)
             return IF_ERR(s, "too many conditions", s->i);
-        c = apr_array_push(l->conditions);
+        c = push(l->conditions);
         memset(c, 0, sizeof(*c));
-        if (s->i + 3 <= s->len && rwdav_ieq(s->v + s->i, 3, "not")) {
+        /* x | 0x20 is 'n' for 'N' and 'n' only, and so on */
+        if (s->i + 3 <= s->len && (s->v[s->i] | 0x20) == 'n'
+            && (s->v[s->i + 1] | 0x20) == 'o'
+            && (s->v[s->i + 2] | 0x20) == 't') {
             if (memcmp(s->v + s->i, "Not", 3))
                 edit(s, s->i, s->i + 3, "Not");
             c->negated = 1;
@@ -218,25 +238,36 @@ rwdav_error *rwdav_if_refresh_check(apr_pool_t *p, const rwdav_if *ifh)
 rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
                             const rwdav_limits *lim, rwdav_if *out)
 {
-    rwdav_limits l = *lim;
+    apr_size_t max_len = lim->header_len ? lim->header_len
+                                         : RWDAV_DEFAULT_HEADER_LEN;
+    apr_size_t max_lists = lim->if_lists ? lim->if_lists
+                                         : RWDAV_DEFAULT_IF_LISTS;
+    apr_size_t max_conds = lim->if_conditions ? lim->if_conditions
+                                              : RWDAV_DEFAULT_IF_CONDITIONS;
     if_scan s;
     apr_size_t total = 0, since_tag = 0;
-    const char *resource = NULL;
+    rwdav_span resource = { NULL, 0 };
     int tagged = -1;
+
     rwdav_error *e;
 
-    rwdav_limits_default(&l);
-    memset(out, 0, sizeof(*out));
+    out->tagged = 0;
+    out->lists = NULL;
+    out->normalized = NULL;
+    out->rewritten = 0;
     s.p = p;
     s.v = v;
     s.len = len;
     s.i = 0;
     if (len == 0)
         return IF_ERR(&s, "empty If header", 0);
-    if (len > l.header_len)
-        return IF_ERR(&s, "If header too long", l.header_len);
+    if (len > max_len)
+        return IF_ERR(&s, "If header too long", max_len);
     s.edits = NULL;
-    out->lists = small_array(p, 2, sizeof(rwdav_if_list));
+    array_on(&out->room.lists, p, out->room.l, 1, sizeof(rwdav_if_list));
+    array_on(&out->room.conds, p, out->room.c, 2, sizeof(rwdav_if_condition));
+    out->lists = &out->room.lists;
+    s.first_conds = &out->room.conds;
 
     for (;;) {
         skip_lws(&s);
@@ -260,11 +291,11 @@ rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
             rwdav_if_list *li;
             if (tagged == -1)
                 tagged = 0;
-            if ((apr_size_t)out->lists->nelts >= l.if_lists)
+            if ((apr_size_t)out->lists->nelts >= max_lists)
                 return IF_ERR(&s, "too many lists", s.i);
-            li = apr_array_push(out->lists);
+            li = push(out->lists);
             li->resource = resource;
-            if ((e = list(&s, li, &total, &l)) != NULL)
+            if ((e = list(&s, li, &total, max_conds)) != NULL)
                 return e;
             since_tag++;
         }
@@ -301,9 +332,6 @@ rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
         buf[n + len - at] = '\0';
         out->normalized = buf;
         out->rewritten = 1;
-    }
-    else {
-        out->normalized = apr_pstrmemdup(p, v, len);
     }
     return NULL;
 }

@@ -30,11 +30,13 @@ int rwdav_hexval(unsigned char c);
 
 /* ASCII case-insensitive compare of a counted string with a literal. */
 int rwdav_ieq(const char *s, apr_size_t len, const char *lit);
+/* The same for two counted strings of n bytes each. */
+int rwdav_ieqn(const char *a, const char *b, apr_size_t n);
 
 /* Parses a Simple-ref: an absolute-URI, or (allow_path) a path-absolute
  * with an optional query. Returns NULL and fills *u (when not NULL), or a
  * static reason with *off at the offending byte. */
-const char *rwdav_parse_ref(apr_pool_t *p, const char *v, apr_size_t len,
-                            int allow_path, rwdav_uri *u, apr_size_t *off);
+const char *rwdav_parse_ref(const char *v, apr_size_t len, int allow_path,
+                            rwdav_uri *u, apr_size_t *off);
 
 #endif

@@ -1,7 +1,6 @@
 /* The handler that runs just before mod_dav's: headers first (so a refused
  * request with Expect: 100-continue is never asked for its body), then the
  * XML body of PROPFIND, PROPPATCH and LOCK. */
-#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "httpd.h"
@@ -46,6 +45,15 @@ static int name_is(const char *k, const char *lit)
     return *k == '\0';
 }
 
+/* APR keeps, with every table entry, its first four bytes AND 0xdf, packed
+ * (apr_tables.c, COMPUTE_KEY_CHECKSUM; the field is in apr_tables.h): one
+ * compare per entry finds a candidate. 0xdf only clears bit 5, so at a
+ * letter's place the sum matches that letter in either case and nothing
+ * else; the places that are not letters are checked by hand. */
+#define CK4(a, b, c, d) ((apr_uint32_t)((a) & 0xdf) << 24 \
+                         | (apr_uint32_t)((b) & 0xdf) << 16 \
+                         | (apr_uint32_t)((c) & 0xdf) << 8 | ((d) & 0xdf))
+
 /* Every header the checks read, in one pass: a request carries a handful
  * of headers, and a table lookup per name would cost more than the rest of
  * a GET's checks. */
@@ -58,37 +66,41 @@ static void find_headers(const request_rec *r, rw_headers *h)
     memset(h, 0, sizeof(*h));
     for (i = 0; i < arr->nelts; i++) {
         const char *k = e[i].key, **slot = NULL;
-        switch (k[0]) {
-        case 'C': case 'c':
-            slot = name_is(k, "content-length") ? &h->content_length
-                 : NULL;
+        switch (e[i].key_checksum) {
+        case CK4('C', 'O', 'N', 'T'):
+            slot = name_is(k + 4, "ent-length") ? &h->content_length : NULL;
             break;
-        case 'D': case 'd':
-            slot = name_is(k, "depth") ? &h->depth
-                 : name_is(k, "destination") ? &h->destination : NULL;
+        case CK4('D', 'E', 'P', 'T'):
+            slot = name_is(k + 4, "h") ? &h->depth : NULL;
             break;
-        case 'E': case 'e':
-            slot = name_is(k, "expect") ? &h->expect : NULL;
+        case CK4('D', 'E', 'S', 'T'):
+            slot = name_is(k + 4, "ination") ? &h->destination : NULL;
             break;
-        case 'H': case 'h':
-            slot = name_is(k, "host") ? &h->host : NULL;
+        case CK4('E', 'X', 'P', 'E'):
+            slot = name_is(k + 4, "ct") ? &h->expect : NULL;
             break;
-        case 'I': case 'i':
-            slot = name_is(k, "if") ? &h->ifh : NULL;
+        case CK4('H', 'O', 'S', 'T'):
+            slot = k[4] == '\0' ? &h->host : NULL;
             break;
-        case 'L': case 'l':
-            slot = name_is(k, "lock-token") ? &h->lock_token : NULL;
+        case CK4('I', 'F', 0, 0):
+            slot = k[2] == '\0' ? &h->ifh : NULL;
             break;
-        case 'M': case 'm':
-            slot = name_is(k, "ms-echo-reply") ? &h->echo_reply : NULL;
+        case CK4('L', 'O', 'C', 'K'):
+            slot = name_is(k + 4, "-token") ? &h->lock_token : NULL;
             break;
-        case 'O': case 'o':
-            slot = name_is(k, "overwrite") ? &h->overwrite : NULL;
+        case CK4('M', 'S', '-', 'E'):
+            slot = k[2] == '-' && name_is(k + 4, "cho-reply")
+                 ? &h->echo_reply : NULL;
             break;
-        case 'T': case 't':
-            slot = name_is(k, "timeout") ? &h->timeout
-                 : name_is(k, "translate") ? &h->translate
-                 : name_is(k, "transfer-encoding") ? &h->transfer_encoding
+        case CK4('O', 'V', 'E', 'R'):
+            slot = name_is(k + 4, "write") ? &h->overwrite : NULL;
+            break;
+        case CK4('T', 'I', 'M', 'E'):
+            slot = name_is(k + 4, "out") ? &h->timeout : NULL;
+            break;
+        case CK4('T', 'R', 'A', 'N'):
+            slot = name_is(k + 4, "slate") ? &h->translate
+                 : name_is(k + 4, "sfer-encoding") ? &h->transfer_encoding
                  : NULL;
             break;
         default:
@@ -99,34 +111,22 @@ static void find_headers(const request_rec *r, rw_headers *h)
     }
 }
 
-/* This server as the client addressed it: what a Destination must match. */
+/* This server as the client addressed it: what a Destination must match.
+ * The Destination parser compares hosts case-blind and with or without an
+ * IPv6 literal's brackets, and reads the port from the Host header only
+ * when it needs it. */
 static void origin_of(request_rec *r, const char *hh, rwdav_origin *o)
 {
-    const char *host = r->hostname ? r->hostname : "", *c;
-
-    /* httpd lower-cases the host it keeps; copy only if it did not */
-    for (c = host; *c && !apr_isupper(*c); c++)
-        ;
-    if (*c) {
-        char *h = apr_pstrdup(r->pool, host);
-        ap_str_tolower(h);
-        host = h;
-    }
     o->scheme = ap_http_scheme(r);
-    /* httpd keeps an IPv6 literal without its brackets; a URI has them */
-    o->host = strchr(host, ':') ? apr_pstrcat(r->pool, "[", host, "]", NULL)
-                                : host;
-    o->port = 0;
-    if (r->parsed_uri.hostname && r->parsed_uri.port_str)
-        o->port = r->parsed_uri.port;
+    o->host = r->hostname ? r->hostname : "";
+    o->authority = NULL;
+    if (r->parsed_uri.hostname) {
+        /* absolute-form: the request line names the server, not Host */
+        o->port = r->parsed_uri.port_str ? r->parsed_uri.port : 0;
+    }
     else if (hh) {
-        const char *colon = strrchr(hh, ':');
-        const char *bracket = strrchr(hh, ']');
-        if (colon && (!bracket || colon > bracket)) {
-            /* httpd has refused a Host with a bad port already */
-            for (c = colon + 1; *c >= '0' && *c <= '9' && o->port < 65536; c++)
-                o->port = o->port * 10 + (*c - '0');
-        }
+        o->port = -1;
+        o->authority = hh;
     }
     else {
         o->port = ap_get_server_port(r);
@@ -317,10 +317,11 @@ int rw_handler(request_rec *r)
     q.lim = q.conf->limits;
     rwdav_limits_default(&q.lim);
 
-    rw_retry_select(&q);
+    if (conf->policies)
+        rw_retry_select(&q);
     if ((rc = check_headers(&q)) != OK)
         return rc;
-    if ((rc = rw_retry_headers(&q)) != OK)
+    if (q.pols && (rc = rw_retry_headers(&q)) != OK)
         return rc;
     if ((rc = check_body(&q)) != OK)
         return rc;

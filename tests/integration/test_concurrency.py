@@ -59,8 +59,12 @@ def test_parallel_mix(server, area):
                    for x in chunk]
     bad = [f"{w}: got {d}" for w, ok, d, _, _ in results if not ok]
     assert not bad, "\n".join(bad[:20])
-    # the notes in the access log belong to the right requests
+    # the notes in the access log belong to the right requests (a line is
+    # written after its response: wait for the ones not there yet)
     entries = {e["rid"]: e for e in server.access_entries()}
+    for _, _, _, rid, _ in results:
+        if rid not in entries:
+            entries[rid] = server.access_entry(rid)
     wrong = [(rid, sub, entries.get(rid, {}).get("note"))
              for _, _, _, rid, sub in results if entries.get(rid, {}).get("note") != (sub or "-")]
     assert not wrong, wrong[:20]

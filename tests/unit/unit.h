@@ -72,6 +72,13 @@ const char *unit_verdict_diff(apr_pool_t *p, const rwdav_error *err,
     } while (0)
 
 /* Asserts two C strings are equal, either may be NULL. */
+/* A rwdav_span against a string; an absent span (p NULL) matches NULL. */
+#define CK_SPANEQ(p, got, want, what, name) do {                              \
+        rwdav_span s_ = (got);                                               \
+        CK_STREQ((p), s_.p ? apr_pstrmemdup((p), s_.p, s_.len) : NULL,       \
+                 (want), (what), (name));                                    \
+    } while (0)
+
 #define CK_STREQ(p, got, want, what, name) do {                               \
         const char *g_ = (got), *w_ = (want);                                \
         ck_assert_msg((g_ == NULL && w_ == NULL) ||                           \
