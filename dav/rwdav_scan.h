@@ -38,5 +38,10 @@ int rwdav_ieqn(const char *a, const char *b, apr_size_t n);
  * static reason with *off at the offending byte. */
 const char *rwdav_parse_ref(const char *v, apr_size_t len, int allow_path,
                             rwdav_uri *u, apr_size_t *off);
+/* The same without the one-pass fast path for plain references: the fuzz
+ * target checks that both give the same answer. */
+const char *rwdav_parse_ref_general(const char *v, apr_size_t len,
+                                    int allow_path, rwdav_uri *u,
+                                    apr_size_t *off);
 
 #endif

@@ -198,8 +198,86 @@ static const char *scan_authority(const char *v, apr_size_t len,
     return NULL;
 }
 
+/* The usual reference in one tight pass: scheme ":" ["//" host [":" port]]
+ * then plain path bytes to the end (no escape, query, fragment, IP literal
+ * or userinfo), or the same path alone. Returns 1 with *u filled (when not
+ * NULL) as the general scan below would fill it; 0 for anything else, which
+ * that scan then takes from the start. */
+static int plain_ref(const char *v, apr_size_t len, int allow_path,
+                     rwdav_uri *u)
+{
+    const char *p = v, *end = v + len, *hs = NULL, *he = NULL, *ps;
+    long port = 0;
+
+    if (*p == '/') {
+        if (!allow_path || (len > 1 && p[1] == '/'))
+            return 0;
+    }
+    else {
+        if (!RWC_IS(*p, RWC_ALPHA))
+            return 0;
+        for (p++; p < end && RWC_IS(*p, RWC_ALPHA | RWC_DIGIT
+                                        | RWC_SCHEME_EXTRA); p++)
+            ;
+        if (p >= end || *p != ':')
+            return 0;
+        if (u)
+            u->scheme = span(v, 0, (apr_size_t)(p - v));
+        p++;
+        if (end - p >= 2 && p[0] == '/' && p[1] == '/') {
+            hs = p += 2;
+            while (p < end && RWC_IS(*p, RWC_UNRESERVED | RWC_SUB_DELIM))
+                p++;
+            he = p;
+            if (p < end && *p == ':') {
+                const char *ds = ++p, *de = end - p > 5 ? p + 5 : end;
+                for (; p < de && (unsigned char)(*p - '0') <= 9; p++)
+                    port = port * 10 + (*p - '0');
+                if (p == ds || port == 0 || port > 65535)
+                    return 0;
+            }
+            if (p < end && *p != '/')
+                return 0;
+        }
+    }
+    ps = p;
+    while (end - p >= 4 && RWC_IS(p[0], RWC_PATH) && RWC_IS(p[1], RWC_PATH)
+           && RWC_IS(p[2], RWC_PATH) && RWC_IS(p[3], RWC_PATH))
+        p += 4;
+    while (p < end && RWC_IS(*p, RWC_PATH))
+        p++;
+    if (p != end)
+        return 0;
+    if (u) {
+        if (hs) {
+            u->host = span(v, (apr_size_t)(hs - v), (apr_size_t)(he - v));
+            u->authority = span(v, (apr_size_t)(hs - v),
+                                (apr_size_t)(ps - v));
+            u->port = (int)port;
+        }
+        u->path = span(v, (apr_size_t)(ps - v), len);
+        if (p == ps)
+            u->path.p = "/", u->path.len = 1;
+    }
+    return 1;
+}
+
 const char *rwdav_parse_ref(const char *v, apr_size_t len, int allow_path,
                             rwdav_uri *u, apr_size_t *off)
+{
+    if (u)
+        memset(u, 0, sizeof(*u));
+    *off = 0;
+    if (len == 0)
+        return "empty";
+    if (plain_ref(v, len, allow_path, u))
+        return NULL;
+    return rwdav_parse_ref_general(v, len, allow_path, u, off);
+}
+
+const char *rwdav_parse_ref_general(const char *v, apr_size_t len,
+                                    int allow_path, rwdav_uri *u,
+                                    apr_size_t *off)
 {
     apr_size_t i = 0, ps;
     const char *why;

@@ -45,6 +45,10 @@ static int name_is(const char *k, const char *lit)
     return *k == '\0';
 }
 
+/* Clients spell header names the usual way: one strcmp settles most, and
+ * name_is the rest. */
+#define NAME_IS(k, usual, lower) (!strcmp((k), (usual)) || name_is((k), (lower)))
+
 /* APR keeps, with every table entry, its first four bytes AND 0xdf, packed
  * (apr_tables.c, COMPUTE_KEY_CHECKSUM; the field is in apr_tables.h): one
  * compare per entry finds a candidate. 0xdf only clears bit 5, so at a
@@ -68,16 +72,16 @@ static void find_headers(const request_rec *r, rw_headers *h)
         const char *k = e[i].key, **slot = NULL;
         switch (e[i].key_checksum) {
         case CK4('C', 'O', 'N', 'T'):
-            slot = name_is(k + 4, "ent-length") ? &h->content_length : NULL;
+            slot = NAME_IS(k + 4, "ent-Length", "ent-length") ? &h->content_length : NULL;
             break;
         case CK4('D', 'E', 'P', 'T'):
-            slot = name_is(k + 4, "h") ? &h->depth : NULL;
+            slot = NAME_IS(k + 4, "h", "h") ? &h->depth : NULL;
             break;
         case CK4('D', 'E', 'S', 'T'):
-            slot = name_is(k + 4, "ination") ? &h->destination : NULL;
+            slot = NAME_IS(k + 4, "ination", "ination") ? &h->destination : NULL;
             break;
         case CK4('E', 'X', 'P', 'E'):
-            slot = name_is(k + 4, "ct") ? &h->expect : NULL;
+            slot = NAME_IS(k + 4, "ct", "ct") ? &h->expect : NULL;
             break;
         case CK4('H', 'O', 'S', 'T'):
             slot = k[4] == '\0' ? &h->host : NULL;
@@ -86,21 +90,21 @@ static void find_headers(const request_rec *r, rw_headers *h)
             slot = k[2] == '\0' ? &h->ifh : NULL;
             break;
         case CK4('L', 'O', 'C', 'K'):
-            slot = name_is(k + 4, "-token") ? &h->lock_token : NULL;
+            slot = NAME_IS(k + 4, "-Token", "-token") ? &h->lock_token : NULL;
             break;
         case CK4('M', 'S', '-', 'E'):
-            slot = k[2] == '-' && name_is(k + 4, "cho-reply")
+            slot = k[2] == '-' && NAME_IS(k + 4, "cho-Reply", "cho-reply")
                  ? &h->echo_reply : NULL;
             break;
         case CK4('O', 'V', 'E', 'R'):
-            slot = name_is(k + 4, "write") ? &h->overwrite : NULL;
+            slot = NAME_IS(k + 4, "write", "write") ? &h->overwrite : NULL;
             break;
         case CK4('T', 'I', 'M', 'E'):
-            slot = name_is(k + 4, "out") ? &h->timeout : NULL;
+            slot = NAME_IS(k + 4, "out", "out") ? &h->timeout : NULL;
             break;
         case CK4('T', 'R', 'A', 'N'):
-            slot = name_is(k + 4, "slate") ? &h->translate
-                 : name_is(k + 4, "sfer-encoding") ? &h->transfer_encoding
+            slot = NAME_IS(k + 4, "slate", "slate") ? &h->translate
+                 : NAME_IS(k + 4, "sfer-Encoding", "sfer-encoding") ? &h->transfer_encoding
                  : NULL;
             break;
         default:
@@ -309,7 +313,7 @@ int rw_handler(request_rec *r)
     if (r->method_number == M_GET && !conf->policies && !h.ifh
         && !h.translate)
         return DECLINED;
-    memset(&q, 0, sizeof(q));
+    memset(&q, 0, RW_REQ_ZERO);
     q.h = h;
     q.conf = conf;
     q.r = r;

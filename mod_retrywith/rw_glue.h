@@ -2,6 +2,8 @@
 #ifndef RW_GLUE_H
 #define RW_GLUE_H
 
+#include <stddef.h>
+
 #include "httpd.h"
 #include "http_config.h"
 #include "util_filter.h"
@@ -32,7 +34,6 @@ typedef struct {
     const rw_dir_conf *conf;
     rwdav_limits lim;
     rwdav_method m;
-    rwdav_if ifh;                  /* the parsed If header, when has_if */
     int has_if;
     apr_array_header_t *pols;      /* the policies that apply (rw_policy *),
                                       NULL where the location has none */
@@ -40,7 +41,12 @@ typedef struct {
     int body_rules;                /* an applicable policy reads the body */
     const char *echo;              /* Ms-Echo-Reply, verified */
     const rwdav_error *depth_refusal; /* the 403 a depth policy retries */
+    /* Last, and not zeroed with the rest (RW_REQ_ZERO): the parser fills
+     * it, and it is read only when has_if. */
+    rwdav_if ifh;
 } rw_req;
+
+#define RW_REQ_ZERO offsetof(rw_req, ifh)
 
 /* The handler ordered before mod_dav's (rw_check.c). */
 int rw_handler(request_rec *r);

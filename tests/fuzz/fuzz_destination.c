@@ -10,6 +10,8 @@
  *     mod_dav as it is), and an absolute URI of the origin ("scheme://")
  *     otherwise;
  *   - a parsed scheme is the origin's (anything else is a 502);
+ *   - rwdav_parse_ref's fast path for plain references and the general
+ *     scanner give the same verdict, offset and parts (both kinds of ref);
  *   - what goes to mod_dav (`absolute`, or the input) is itself a valid
  *     Destination for the same origin, taken as is (rewritten == 0): what
  *     the module hands mod_dav must be what it would accept. (Checked with
@@ -19,6 +21,7 @@
 #include <strings.h>
 
 #include "fuzz_common.h"
+#include "rwdav_scan.h"
 
 FUZZ_TARGET("destination");
 
@@ -38,6 +41,37 @@ static const struct {
     { { "https", "[2001:db8::1]", 0, NULL } },
 };
 
+static int same_span(rwdav_span a, rwdav_span b)
+{
+    return a.len == b.len && (a.p == NULL) == (b.p == NULL)
+           && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+/* The fast path for plain references and the general scanner agree on the
+ * verdict, the offset and every part, for both kinds of reference. */
+static void same_as_general(const char *v, size_t n)
+{
+    int allow;
+    for (allow = 0; allow <= 1; allow++) {
+        rwdav_uri a, b;
+        apr_size_t oa, ob;
+        const char *wa = rwdav_parse_ref(v, n, allow, &a, &oa);
+        const char *wb = rwdav_parse_ref_general(v, n, allow, &b, &ob);
+        FUZZ_ASSERT((wa == NULL) == (wb == NULL)
+                    && (!wa || (!strcmp(wa, wb) && oa == ob)),
+                    "fast path and general scan give the same verdict");
+        if (!wa)
+            FUZZ_ASSERT(same_span(a.scheme, b.scheme)
+                        && same_span(a.host, b.host)
+                        && same_span(a.authority, b.authority)
+                        && same_span(a.path, b.path)
+                        && same_span(a.query, b.query) && a.port == b.port
+                        && a.has_userinfo == b.has_userinfo
+                        && a.path_escaped == b.path_escaped,
+                        "fast path and general scan give the same parts");
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_in in = { data, size };
@@ -53,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_limits(&in, sel, &lim);
     o = &origins[sel & 7].o;
     p = fuzz_pool();
+    same_as_general((const char *)in.d, in.n);
 
     e = rwdav_destination_parse(p, (const char *)in.d, in.n, o, &lim, &out);
     if (e) {
