@@ -123,9 +123,9 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
                                                        u->path.len))
         && (e = rwdav_path_check(p, RWDAV_SUB_DESTINATION, u->path.p,
                                  u->path.len, NULL)) != NULL) {
-        /* a path taken from the input: the offset is relative to it */
-        if (u->path.p >= v && u->path.p < v + len)
-            e->offset += (apr_size_t)(u->path.p - v);
+        /* the path is a piece of v here: only the "/" that stands for an
+         * empty path is not, and it cannot climb */
+        e->offset += (apr_size_t)(u->path.p - v);
         return e;
     }
 
