@@ -10,6 +10,7 @@
 # directory, default ./run) change the defaults.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tools/lib.sh"
 run="${RUN:-$top/run}"
 port="${PORT:-8080}"
 share="${SHARE:-$run/share}"
@@ -41,11 +42,7 @@ esac
 stop >/dev/null 2>&1 || true
 "$httpd" -f "$conf" -t >/dev/null 2>&1 || { "$httpd" -f "$conf" -t; exit 1; }
 "$httpd" -f "$conf" -k start
-i=0
-until curl -s -o /dev/null "http://127.0.0.1:$port/dav/"; do
-    i=$((i+1)); [ $i -lt 50 ] || { echo "httpd did not start; see $run/logs/error_log" >&2; exit 1; }
-    sleep 0.1
-done
+wait_httpd "http://127.0.0.1:$port/dav/" "$run/logs/error_log" || exit 1
 echo "mod_retrywith: WebDAV share $share"
 echo "  URL:   http://127.0.0.1:$port/dav/"
 echo "  logs:  $run/logs/error_log, $run/logs/access_log"

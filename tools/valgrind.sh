@@ -7,12 +7,13 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. tools/lib.sh
 tools/deps.sh test >/dev/null || exit 1
 command -v valgrind >/dev/null || { echo "valgrind missing" >&2; exit 1; }
 tools/build.sh >/dev/null || exit 1
 w="$top/build-valgrind"
 rm -rf "$w"; mkdir -p "$w"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 tools/mkconf.sh "$w/run" "$port" "$w/share"
 mkdir -p "$w/share/retry"; chown www-data "$w/share/retry" 2>/dev/null || true
 log="$w/memcheck.log"

@@ -10,6 +10,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. tools/lib.sh
 tools/deps.sh test >/dev/null || exit 1
 command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null || exit 1; }
 tools/build.sh >/dev/null || exit 1
@@ -17,7 +18,7 @@ ROUNDS=${ROUNDS:-5} SECONDS_EACH=${SECONDS:-5} CONNS=${CONNS:-4}
 mixes=${*:-"get propfind0 propfind1 proppatch copy lock_unlock refuse_depth refuse_body"}
 w="$top/build-bench/ab"
 rm -rf "$w"; mkdir -p "$w"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 tools/mkconf.sh "$w/run" "$port" "$w/share" >/dev/null
 # the same two sections on both sides, so the location walk costs the same
 cat >> "$w/run/retrywith.conf" <<'CONF'
@@ -38,10 +39,7 @@ chown -R www-data "$w/share" 2>/dev/null || true
 conf="$w/run/httpd.conf"
 /usr/sbin/apache2 -f "$conf" -k start || exit 1
 trap '/usr/sbin/apache2 -f "$conf" -k stop 2>/dev/null' EXIT
-i=0
-until curl -s -o /dev/null "http://127.0.0.1:$port/dav/"; do
-    i=$((i+1)); [ $i -lt 100 ] || { echo "httpd did not start" >&2; exit 1; }; sleep 0.1
-done
+wait_httpd "http://127.0.0.1:$port/dav/" || exit 1
 
 one() {  # side mix -> "req/s p99 unexpected requests"
     # $(one ...) runs in a subshell: the clock makes each run's files unique

@@ -11,6 +11,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
+. tools/lib.sh
 tools/deps.sh test >/dev/null || exit 1
 tools/build.sh >/dev/null || exit 1
 N1=${N1:-20}
@@ -21,7 +22,7 @@ mixes=${*:-"get propfind0 propfind1 proppatch copy lock_unlock refuse_depth refu
 
 # one config per mode; "off" is the same file without the LoadModule line
 tools/mkconf.sh "$w/A" 0 "$w/share" >/dev/null
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 sed -i "s/^Listen .*/Listen 127.0.0.1:$port/" "$w/A/httpd.conf"
 # prefork: -X then serves in the main thread through ap_process_request
 sed -i "s/mpm_event_module .*mod_mpm_event.so/mpm_prefork_module \/usr\/lib\/apache2\/modules\/mod_mpm_prefork.so/" "$w/A/httpd.conf"
@@ -101,10 +102,7 @@ measure() {  # mode mix n -> total Ir inside ap_process_request
 # measured request finds the share in its steady state (COPY overwrites,
 # the property and lock databases exist) in both modes alike.
 $as_www /usr/sbin/apache2 -f "$w/A/httpd.conf" -k start
-i=0
-until curl -s -o /dev/null "$base/"; do
-    i=$((i+1)); [ $i -lt 100 ] || { echo "httpd did not start" >&2; exit 1; }; sleep 0.1
-done
+wait_httpd "$base/" || exit 1
 for mix in $mixes; do one "$mix"; done
 $as_www /usr/sbin/apache2 -f "$w/A/httpd.conf" -k stop
 while [ -e "$w/A/httpd.pid" ]; do sleep 0.1; done

@@ -10,12 +10,13 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 duration=${1:-${DURATION:-60}}
 cd "$top"
+. tools/lib.sh
 tools/deps.sh test >/dev/null || exit 1
 command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null || exit 1; }
 tools/build.sh >/dev/null || exit 1
 w="$top/build-load"
 rm -rf "$w"; mkdir -p "$w"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 tools/mkconf.sh "$w/run" "$port" "$w/share"
 mkdir -p "$w/share/load/ro" "$w/share/load/scratch" "$w/share/retry"
 head -c 1024 /dev/urandom > "$w/share/load/ro/1k.txt"
@@ -23,10 +24,7 @@ chown -R www-data "$w/share" 2>/dev/null || true
 conf="$w/run/httpd.conf"
 /usr/sbin/apache2 -f "$conf" -k start || exit 1
 trap '/usr/sbin/apache2 -f "$conf" -k stop 2>/dev/null' EXIT
-i=0
-until curl -s -o /dev/null "http://127.0.0.1:$port/dav/"; do
-    i=$((i+1)); [ $i -lt 100 ] || { echo "httpd did not start" >&2; exit 1; }; sleep 0.1
-done
+wait_httpd "http://127.0.0.1:$port/dav/" || exit 1
 
 rss() {  # total resident KiB of the children
     ppid=$(cat "$w/run/httpd.pid")

@@ -1,0 +1,20 @@
+# Shell pieces the scripts under tools/ and tests/ share; source it:
+#   . "$top/tools/lib.sh"
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Waits until URL answers (up to 10 s); 1 with a message naming HINT if not.
+wait_httpd() {  # URL [HINT]
+    _i=0
+    until curl -s -o /dev/null "$1"; do
+        _i=$((_i+1))
+        if [ $_i -ge 100 ]; then
+            echo "httpd did not start${2:+; see $2}" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+}
