@@ -235,8 +235,57 @@ rwdav_error *rwdav_if_refresh_check(apr_pool_t *p, const rwdav_if *ifh)
                                   "naming the lock", 0);
 }
 
-rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
-                            const rwdav_limits *lim, rwdav_if *out)
+/* The usual header, "(<token>)" or "(Not <token>)" with a token of a
+ * scheme and plain path bytes, in one pass: 1 with *out filled as the
+ * grammar below would fill it; 0 for anything else (tags, entity-tags,
+ * several conditions, "not", extra LWS, escapes, opaquelocktoken tokens
+ * with a path or malformed), which the grammar then takes from the start. */
+static int if_plain(apr_pool_t *p, const char *v, apr_size_t len,
+                    rwdav_if *out)
+{
+    apr_size_t i = 1, cs;
+    int negated = 0, has_path;
+    rwdav_if_condition *c;
+
+    /* the closing ">)" first: '>' is no URI byte, so the scans below stop
+     * at it without a bounds check */
+    if (len < 6 || v[0] != '(' || v[len - 1] != ')' || v[len - 2] != '>')
+        return 0;
+    if (v[1] == 'N' && v[2] == 'o' && v[3] == 't' && v[4] == ' ')
+        negated = 1, i = 5;
+    if (v[i] != '<' || !RWC_IS(v[i + 1], RWC_ALPHA))
+        return 0;
+    cs = ++i;
+    do
+        i++;
+    while (RWC_IS(v[i], RWC_ALPHA | RWC_DIGIT | RWC_SCHEME_EXTRA));
+    if (v[i] != ':' || (v[i + 1] == '/' && v[i + 2] == '/'))
+        return 0;
+    /* ')' is a path byte, but mod_dav_fs cannot read it in a token */
+    do
+        i++;
+    while (RWC_IS(v[i], RWC_PATH) && v[i] != ')');
+    if (i != len - 2
+        || !rwdav_locktoken_uri_ok(v + cs, i - cs, &has_path) || has_path)
+        return 0;
+    array_on(&out->room.lists, p, out->room.l, 1, sizeof(rwdav_if_list));
+    array_on(&out->room.conds, p, out->room.c, 2, sizeof(rwdav_if_condition));
+    out->lists = &out->room.lists;
+    out->room.l[0].resource.p = NULL;
+    out->room.l[0].resource.len = 0;
+    out->room.l[0].conditions = &out->room.conds;
+    out->room.lists.nelts = 1;
+    out->room.conds.nelts = 1;
+    c = &out->room.c[0];
+    c->negated = negated;
+    c->is_etag = 0;
+    c->value.p = v + cs;
+    c->value.len = i - cs;
+    return 1;
+}
+
+static rwdav_error *if_grammar(apr_pool_t *p, const char *v, apr_size_t len,
+                               const rwdav_limits *lim, rwdav_if *out)
 {
     apr_size_t max_len = lim->header_len ? lim->header_len
                                          : RWDAV_DEFAULT_HEADER_LEN;
@@ -334,4 +383,24 @@ rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
         out->rewritten = 1;
     }
     return NULL;
+}
+
+rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
+                            const rwdav_limits *lim, rwdav_if *out)
+{
+    if (len <= (lim->header_len ? lim->header_len : RWDAV_DEFAULT_HEADER_LEN)
+        && if_plain(p, v, len, out)) {
+        out->tagged = 0;
+        out->normalized = NULL;
+        out->rewritten = 0;
+        return NULL;
+    }
+    return if_grammar(p, v, len, lim, out);
+}
+
+rwdav_error *rwdav_if_parse_general(apr_pool_t *p, const char *v,
+                                    apr_size_t len, const rwdav_limits *lim,
+                                    rwdav_if *out)
+{
+    return if_grammar(p, v, len, lim, out);
 }

@@ -43,5 +43,10 @@ const char *rwdav_parse_ref(const char *v, apr_size_t len, int allow_path,
 const char *rwdav_parse_ref_general(const char *v, apr_size_t len,
                                     int allow_path, rwdav_uri *u,
                                     apr_size_t *off);
+/* rwdav_if_parse without its one-pass path for "(<token>)" and
+ * "(Not <token>)": the fuzz target checks that both agree. */
+rwdav_error *rwdav_if_parse_general(apr_pool_t *p, const char *v,
+                                    apr_size_t len, const rwdav_limits *lim,
+                                    rwdav_if *out);
 
 #endif

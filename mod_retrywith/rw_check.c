@@ -291,7 +291,6 @@ static int check_body(rw_req *q)
 int rw_handler(request_rec *r)
 {
     const rw_dir_conf *conf;
-    rw_headers h;
     rw_req q;
     int rc;
 
@@ -308,13 +307,12 @@ int rw_handler(request_rec *r)
             || !rw_dav_provider_name(r))
             return DECLINED;
     }
-    find_headers(r, &h);
+    find_headers(r, &q.h);
     /* A GET's only rules are If and Translate: most have neither. */
-    if (r->method_number == M_GET && !conf->policies && !h.ifh
-        && !h.translate)
+    if (r->method_number == M_GET && !conf->policies && !q.h.ifh
+        && !q.h.translate)
         return DECLINED;
     memset(&q, 0, RW_REQ_ZERO);
-    q.h = h;
     q.conf = conf;
     q.r = r;
     q.m = method_of(r);

@@ -30,7 +30,6 @@ typedef struct {
 /* One request on its way through the checks. */
 typedef struct {
     request_rec *r;
-    rw_headers h;
     const rw_dir_conf *conf;
     rwdav_limits lim;
     rwdav_method m;
@@ -41,12 +40,14 @@ typedef struct {
     int body_rules;                /* an applicable policy reads the body */
     const char *echo;              /* Ms-Echo-Reply, verified */
     const rwdav_error *depth_refusal; /* the 403 a depth policy retries */
-    /* Last, and not zeroed with the rest (RW_REQ_ZERO): the parser fills
-     * it, and it is read only when has_if. */
+    /* Last, and not zeroed with the rest (RW_REQ_ZERO): find_headers fills
+     * h before the rest is set up, and the If parser fills ifh, which is
+     * read only when has_if. */
+    rw_headers h;
     rwdav_if ifh;
 } rw_req;
 
-#define RW_REQ_ZERO offsetof(rw_req, ifh)
+#define RW_REQ_ZERO offsetof(rw_req, h)
 
 /* The handler ordered before mod_dav's (rw_check.c). */
 int rw_handler(request_rec *r);

@@ -15,9 +15,13 @@
  *     idempotent; header_len is raised to its length, which may exceed the
  *     input's);
  *   - rwdav_if_refresh_check succeeds exactly when some condition is a
- *     state token that is not negated, and always refuses a NULL header.
+ *     state token that is not negated, and always refuses a NULL header;
+ *   - the one-pass path for "(<token>)" / "(Not <token>)" and the general
+ *     grammar (rwdav_if_parse_general) agree on the verdict, the offset, the
+ *     rewrite and every list and condition.
  */
 #include "fuzz_common.h"
+#include "rwdav_scan.h"
 
 FUZZ_TARGET("if");
 
@@ -84,6 +88,39 @@ static int same_lists(const rwdav_if *a, const rwdav_if *b)
     return 1;
 }
 
+static void same_as_general(apr_pool_t *p, const char *v, size_t n,
+                            const rwdav_limits *lim, const rwdav_error *ea,
+                            const rwdav_if *a)
+{
+    rwdav_if b;
+    const rwdav_error *eb = rwdav_if_parse_general(p, v, n, lim, &b);
+    int i, k;
+
+    FUZZ_ASSERT((ea == NULL) == (eb == NULL),
+                "fast path and general grammar give the same verdict");
+    if (ea) {
+        FUZZ_ASSERT(ea->offset == eb->offset && !strcmp(ea->reason, eb->reason),
+                    "fast path and general grammar refuse alike");
+        return;
+    }
+    FUZZ_ASSERT(a->rewritten == b.rewritten && same_lists(a, &b)
+                && (!a->normalized || !strcmp(a->normalized, b.normalized)),
+                "fast path and general grammar give the same lists");
+    for (i = 0; i < a->lists->nelts; i++) {
+        const rwdav_if_list *la = &APR_ARRAY_IDX(a->lists, i, rwdav_if_list);
+        const rwdav_if_list *lb = &APR_ARRAY_IDX(b.lists, i, rwdav_if_list);
+        for (k = 0; k < la->conditions->nelts; k++) {
+            const rwdav_if_condition *ca =
+                &APR_ARRAY_IDX(la->conditions, k, rwdav_if_condition);
+            const rwdav_if_condition *cb =
+                &APR_ARRAY_IDX(lb->conditions, k, rwdav_if_condition);
+            FUZZ_ASSERT(ca->value.p == cb->value.p
+                        && ca->value.len == cb->value.len,
+                        "fast path and general grammar: same condition spans");
+        }
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_in in = { data, size };
@@ -106,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_check_error(e, RWDAV_SUB_IF, (size_t)-1);
 
     e = rwdav_if_parse(p, (const char *)in.d, in.n, &lim, &h);
+    same_as_general(p, (const char *)in.d, in.n, &lim, e, &h);
     if (e) {
         fuzz_check_error(e, RWDAV_SUB_IF, in.n);
         FUZZ_ASSERT(e->status == 400, "If refuses with 400");
