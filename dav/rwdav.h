@@ -325,6 +325,14 @@ rwdav_echo_verdict rwdav_echo_verify(apr_pool_t *p, const unsigned char *key,
 /* "ok", "malformed", "forged", "foreign", "expired" */
 const char *rwdav_echo_verdict_name(rwdav_echo_verdict v);
 
+/* ---- User-Agent family (rwdav_agent.c) ----------------------------------
+ * The first product token of a User-Agent (RFC 9110 §10.1.5: product =
+ * token ["/" product-version]), cut at outsz - 1 bytes; "-" when the value
+ * does not start with a token. The live counters group clients by it.
+ * Writes a NUL-terminated name into out (outsz >= 2); returns its length. */
+apr_size_t rwdav_agent_family(const char *ua, apr_size_t len, char *out,
+                              apr_size_t outsz);
+
 /* Escapes &, <, >, " and ' for XML text and attributes, and replaces bytes
  * that are not printable ASCII by '?', so untrusted text is always safe. */
 const char *rwdav_xml_escape(apr_pool_t *p, const char *s, apr_size_t len);

@@ -9,12 +9,14 @@
 
 #include "rw_glue.h"
 #include "rw_log.h"
+#include "rw_status.h"
 
 static int rw_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
     rwdav_init();
     rw_policy_default_secret(pconf);
+    rw_status_init(s);
     if (!ap_find_linked_module("mod_dav.c")) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, RW_LOGNO(00001)
                      "mod_dav is not loaded: mod_retrywith has nothing to "
@@ -38,6 +40,8 @@ static void rw_register_hooks(apr_pool_t *p)
 
     ap_hook_post_config(rw_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(rw_handler, NULL, before_dav, APR_HOOK_MIDDLE);
+    /* first, so its own GETs are not counted where DAV is on */
+    ap_hook_handler(rw_status_handler, NULL, NULL, APR_HOOK_FIRST);
     rw_replay_filter = ap_register_input_filter("RETRYWITH_REPLAY",
                                                 rw_replay_in, NULL,
                                                 AP_FTYPE_RESOURCE);

@@ -12,6 +12,7 @@
 
 #include "rw_glue.h"
 #include "rw_log.h"
+#include "rw_status.h"
 
 APLOG_USE_MODULE(retrywith);
 
@@ -310,8 +311,10 @@ int rw_handler(request_rec *r)
     find_headers(r, &q.h);
     /* A GET's only rules are If and Translate: most have neither. */
     if (r->method_number == M_GET && !conf->policies && !q.h.ifh
-        && !q.h.translate)
+        && !q.h.translate) {
+        rw_status_count(RW_OUT_PASSED);
         return DECLINED;
+    }
     memset(&q, 0, RW_REQ_ZERO);
     q.conf = conf;
     q.r = r;
@@ -327,5 +330,8 @@ int rw_handler(request_rec *r)
         return rc;
     if ((rc = check_body(&q)) != OK)
         return rc;
+    rw_status_count(RW_OUT_PASSED);
+    if (q.echo)
+        rw_status_retried(r, q.echo, 1);
     return DECLINED;
 }

@@ -11,6 +11,7 @@
 
 #include "rw_glue.h"
 #include "rw_log.h"
+#include "rw_status.h"
 
 APLOG_USE_MODULE(retrywith);
 
@@ -67,6 +68,8 @@ int rw_refuse(request_rec *r, const rwdav_error *e, const char *value)
                                           strlen(e->reason));
 
     apr_table_setn(r->notes, "retrywith-substatus", sub);
+    if (e->sub >= 1 && e->sub <= RWDAV_SUB_MAX)
+        rw_status_count((rw_outcome)(RW_OUT_REFUSED_1 + e->sub - 1));
     if (value) {
         apr_size_t n = strlen(value);
         const char *shown = ap_escape_logitem(r->pool,

@@ -10,6 +10,7 @@
 
 #include "rw_glue.h"
 #include "rw_log.h"
+#include "rw_status.h"
 
 APLOG_USE_MODULE(retrywith);
 
@@ -77,11 +78,14 @@ static int answer(rw_req *q)
     apr_size_t klen;
     const unsigned char *key;
     int i, life;
+    apr_int64_t deadline;
 
-    if (q->echo)   /* the loop guard: a retry gets a final answer */
+    if (q->echo) {   /* the loop guard: a retry gets a final answer */
+        rw_status_retried(r, q->echo, 0);
         return rw_answer_retry(r, q->missing, NULL,
                                q->depth_refusal ? q->depth_refusal->condition
                                                 : NULL);
+    }
     for (i = 0; i < q->missing->nelts; i++) {
         const rw_missing *m = &APR_ARRAY_IDX(q->missing, i, rw_missing);
         rules = i ? apr_pstrcat(r->pool, rules, ",", m->pol->id, NULL)
@@ -94,8 +98,10 @@ static int answer(rw_req *q)
     /* the rule list only informs; a huge one would not fit the token */
     if (strlen(rules) > 256)
         rules = "many";
+    deadline = apr_time_sec(r->request_time) + life;
     token = rwdav_echo_issue(r->pool, key, klen, r->method, uri, rules,
-                             apr_time_sec(r->request_time) + life);
+                             deadline);
+    rw_status_issued(r, token, deadline);
     return rw_answer_retry(r, q->missing, token, NULL);
 }
 
@@ -115,8 +121,10 @@ int rw_retry_headers(rw_req *q)
                                                  echo, strlen(echo),
                                                  apr_time_sec(r->request_time),
                                                  NULL);
-        if (v != RWDAV_ECHO_OK)
+        if (v != RWDAV_ECHO_OK) {
+            rw_status_bad_echo(r, v);
             return rw_answer_bad_echo(r, v);
+        }
         q->echo = echo;
     }
     for (i = 0; i < q->pols->nelts; i++) {

@@ -293,7 +293,7 @@ class HttpdError(RuntimeError):
 class HttpdServer:
     def __init__(self, root: Path, module_path: str | os.PathLike | None = None,
                  extra_conf: str = "", name: str = "httpd",
-                 protocols: str = "http/1.1"):
+                 protocols: str = "http/1.1", mpm: str = "event"):
         self.root = Path(root)
         self.module_path = str(module_path) if module_path else None
         self.extra_conf = extra_conf
@@ -301,6 +301,9 @@ class HttpdServer:
         # "h2c http/1.1" enables HTTP/2 (prior knowledge and Upgrade); off by
         # default because core then advertises "Upgrade: h2c" on every response
         self.protocols = protocols
+        # "prefork": one connection per process, so that parallel clients
+        # are certain to be served by several processes
+        self.mpm = mpm
         self.port: int | None = None
         self.pid: int | None = None
         for d in ("conf", "htdocs", "logs", "var", "run") + tuple(s[0] for s in SHARES):
@@ -354,17 +357,22 @@ class HttpdServer:
             "",
         ]
         for ident, fname in BASE_MODULES:
+            if ident == "mpm_event_module" and self.mpm != "event":
+                ident, fname = f"mpm_{self.mpm}_module", f"mod_mpm_{self.mpm}.so"
             lines.append(f'LoadModule {ident} "{MODULE_DIR / fname}"')
         if self.module_path:
             lines.append(f'LoadModule retrywith_module "{self.module_path}"')
         lines += [
             "",
-            "StartServers 1",
-            "ServerLimit 4",
-            "ThreadsPerChild 25",
-            "MinSpareThreads 25",
-            "MaxSpareThreads 75",
-            "MaxRequestWorkers 100",
+        ]
+        if self.mpm == "prefork":
+            lines += ["StartServers 4", "MinSpareServers 2", "MaxSpareServers 8",
+                      "ServerLimit 8", "MaxRequestWorkers 8"]
+        else:
+            lines += ["StartServers 1", "ServerLimit 4", "ThreadsPerChild 25",
+                      "MinSpareThreads 25", "MaxSpareThreads 75",
+                      "MaxRequestWorkers 100"]
+        lines += [
             "Timeout 20",
             "KeepAlive On",
             f"Protocols {self.protocols}",

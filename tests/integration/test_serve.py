@@ -1,6 +1,8 @@
 """The README's first command: tools/serve.sh builds, starts Debian's httpd
 with mod_dav_fs and mod_retrywith from conf.example on 127.0.0.1, prints the
-URL, serves the folder, refuses a malformed request, and stops."""
+URL, serves the folder, refuses a malformed request, counts it on the
+status page, and stops."""
+import json
 import os
 import shutil
 import tempfile
@@ -39,6 +41,10 @@ def test_serve_sh_start_use_stop():
             raise AssertionError("Depth: 2 was not refused")
         except urllib.error.HTTPError as e:
             assert e.code == 400 and e.headers["Retrywith-Substatus"] == "400.2"
+        # conf.example's live counters saw that refusal
+        st = urllib.request.urlopen(f"http://127.0.0.1:{port}/retrywith-status?json", timeout=10)
+        doc = json.loads(st.read())
+        assert doc["outcomes"]["400.2"] == 1 and doc["outcomes"]["passed"] >= 1, doc
     finally:
         q = subprocess.run([serve, "stop"], env=env, capture_output=True, text=True,
                            timeout=60)

@@ -154,6 +154,7 @@ int main(void)
     srunner_add_suite(sr, suite_body());
     srunner_add_suite(sr, suite_echo());
     srunner_add_suite(sr, suite_xmlscan());
+    srunner_add_suite(sr, suite_counters());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

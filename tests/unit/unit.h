@@ -106,5 +106,6 @@ Suite *suite_locktoken(void);
 Suite *suite_body(void);
 Suite *suite_echo(void);
 Suite *suite_xmlscan(void);
+Suite *suite_counters(void);
 
 #endif /* UNIT_H */

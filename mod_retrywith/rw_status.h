@@ -1,0 +1,25 @@
+/* Live counters shared by every child process (rw_counters.h holds the
+ * table), and the page that shows them: SetHandler retrywith-status. */
+#ifndef RW_STATUS_H
+#define RW_STATUS_H
+
+#include "httpd.h"
+#include "rwdav.h"
+#include "rw_counters.h"
+
+/* Maps the shared table, made once per server start and kept across
+ * graceful restarts (like the scoreboard). Never fails the start: without
+ * shared memory the counters are off and the page says so. */
+void rw_status_init(server_rec *s);
+
+void rw_status_count(rw_outcome o);
+
+/* The 449 life cycle, per User-Agent family. */
+void rw_status_issued(request_rec *r, const char *token,
+                      apr_int64_t deadline_sec);
+void rw_status_retried(request_rec *r, const char *echo, int satisfied);
+void rw_status_bad_echo(request_rec *r, rwdav_echo_verdict v);
+
+int rw_status_handler(request_rec *r);
+
+#endif
