@@ -60,6 +60,9 @@ c -T "$w/f.txt" -H "Ms-Echo-Reply: $echo_" "$base/retry/a.txt"
 c -T "$w/f.txt" -H "Ms-Echo-Reply: garbage" "$base/retry/a.txt"
 c -X PROPFIND "$base/retry/"
 c -X PROPPATCH --data '<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><x:c xmlns:x="urn:c">r</x:c></D:prop></D:set></D:propertyupdate>' "$base/retry/a.txt"
+c "http://127.0.0.1:$port/retrywith-status"
+c "http://127.0.0.1:$port/retrywith-status?json"
+c -X POST --data x "http://127.0.0.1:$port/retrywith-status"
 echo
 ( cd "$w" && litmus -k "$base/" >litmus.out 2>&1 )
 grep -E "^<- summary" "$w/litmus.out"

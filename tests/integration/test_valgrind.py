@@ -18,6 +18,8 @@ def test_memcheck_clean():
     assert len(re.findall(r"^<- summary for", out, re.M)) == 5, out[-3000:]
     codes = out.split("retrywith under valgrind:", 1)[1].splitlines()[0].split()
     assert {"400", "403", "449", "502"} <= set(codes), codes
+    # the live counters' page: HTML, JSON, and a POST refused
+    assert codes[-3:] == ["200", "200", "405"], codes
     m = re.search(r"memcheck errors: (\d+); leak records through "
                   r"mod_retrywith/dav: (\d+)", out)
     assert m, out[-3000:]
