@@ -40,8 +40,6 @@ static void rw_register_hooks(apr_pool_t *p)
 
     ap_hook_post_config(rw_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(rw_handler, NULL, before_dav, APR_HOOK_MIDDLE);
-    /* first, so its own GETs are not counted where DAV is on */
-    ap_hook_handler(rw_status_handler, NULL, NULL, APR_HOOK_FIRST);
     rw_replay_filter = ap_register_input_filter("RETRYWITH_REPLAY",
                                                 rw_replay_in, NULL,
                                                 AP_FTYPE_RESOURCE);

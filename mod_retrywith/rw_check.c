@@ -293,21 +293,25 @@ int rw_handler(request_rec *r)
 {
     const rw_dir_conf *conf;
     rw_req q;
-    int rc;
+    int rc, dav;
 
     if (r->main)
         return DECLINED;
+    dav = r->handler && r->handler[0] == 'd'
+          && !strcmp(r->handler, "dav-handler");
+    /* the status page is served from here, not from a hook of its own:
+     * a second handler hook would cost every request a call */
+    if (!dav && r->handler && r->handler[0] == 'r'
+        && !strcmp(r->handler, RW_STATUS_HANDLER))
+        return rw_status_page(r);
     conf = ap_get_module_config(r->per_dir_config, &retrywith_module);
     if (!RW_FLAG(conf->enabled, 1))
         return DECLINED;
-    if (!r->handler || r->handler[0] != 'd'
-        || strcmp(r->handler, "dav-handler")) {
-        /* mod_dav_fs leaves GET and HEAD to the default handler; they still
-         * get the checks that apply to them where DAV is on. */
-        if (r->method_number != M_GET || !rw_dav_provider_name
-            || !rw_dav_provider_name(r))
-            return DECLINED;
-    }
+    /* mod_dav_fs leaves GET and HEAD to the default handler; they still
+     * get the checks that apply to them where DAV is on. */
+    if (!dav && (r->method_number != M_GET || !rw_dav_provider_name
+                 || !rw_dav_provider_name(r)))
+        return DECLINED;
     find_headers(r, &q.h);
     /* A GET's only rules are If and Translate: most have neither. */
     if (r->method_number == M_GET && !conf->policies && !q.h.ifh

@@ -14,7 +14,6 @@
 
 APLOG_USE_MODULE(retrywith);
 
-#define RW_STATUS_HANDLER "retrywith-status"
 #define RW_SHM_KEY "mod_retrywith.counters"
 
 /* Mapped in the parent, inherited by every child: no lock, only atomics. */
@@ -185,13 +184,11 @@ static void page_html(request_rec *r, const rw_ct_snapshot *sn)
                sn->pending, RW_CT_PENDING, (apr_uint64_t)sn->untracked);
 }
 
-int rw_status_handler(request_rec *r)
+int rw_status_page(request_rec *r)
 {
     rw_ct_snapshot *sn;
     int json;
 
-    if (!r->handler || strcmp(r->handler, RW_STATUS_HANDLER))
-        return DECLINED;
     r->allowed = (AP_METHOD_BIT << M_GET);
     ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);   /* Allow: */
     if (r->method_number != M_GET)

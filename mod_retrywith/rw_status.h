@@ -20,6 +20,9 @@ void rw_status_issued(request_rec *r, const char *token,
 void rw_status_retried(request_rec *r, const char *echo, int satisfied);
 void rw_status_bad_echo(request_rec *r, rwdav_echo_verdict v);
 
-int rw_status_handler(request_rec *r);
+#define RW_STATUS_HANDLER "retrywith-status"
+
+/* The page (rw_handler calls it for SetHandler retrywith-status). */
+int rw_status_page(request_rec *r);
 
 #endif
