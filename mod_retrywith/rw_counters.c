@@ -21,6 +21,7 @@ void rw_ct_init(rw_counters *c, apr_time_t now)
     memset(c, 0, sizeof(*c));
     c->magic = RW_CT_MAGIC;
     c->layout = RW_CT_LAYOUT;
+    c->size = sizeof(*c);
     c->since = now;
     strcpy(c->agent[RW_CT_OTHER].name, "other");
     c->agent[RW_CT_OTHER].state = SLOT_NAMED;
@@ -106,16 +107,13 @@ unsigned rw_ct_resolve(rw_counters *c, uint64_t key)
     for (i = 0; i < RW_CT_PENDING; i++) {
         rw_ct_pending *e = &c->pending[(start + i) % RW_CT_PENDING];
         uint64_t k = key;
+        unsigned row;
         if (LOAD(&e->key) != key)
             continue;
-        {
-            unsigned row = LOAD(&e->agent);
-            if (CAS(&e->key, &k, KEY_FREE))
-                return row;
-        }
-        return RW_CT_AGENTS + 1;   /* another retry of it got there first */
+        row = LOAD(&e->agent);
+        return CAS(&e->key, &k, KEY_FREE) ? row : RW_CT_NOT_FOUND;
     }
-    return RW_CT_AGENTS + 1;
+    return RW_CT_NOT_FOUND;
 }
 
 void rw_ct_sweep(rw_counters *c, uint32_t now)

@@ -12,18 +12,21 @@
 #include <apr.h>
 #include <apr_time.h>
 
+#include "rwdav.h"
+
 #define RW_CT_MAGIC 0x52574354u   /* "RWCT" */
 #define RW_CT_LAYOUT 1            /* bump when the layout changes */
 #define RW_CT_AGENTS 32           /* named rows; one more for "other" */
 #define RW_CT_OTHER RW_CT_AGENTS
 #define RW_CT_NAME 32
 #define RW_CT_PENDING 1024
+#define RW_CT_NOT_FOUND (RW_CT_OTHER + 1)   /* rw_ct_resolve: no such 449 */
 
 /* What became of a request the module checked. */
 typedef enum {
     RW_OUT_PASSED = 0,          /* handed on (to mod_dav or the GET handler) */
     RW_OUT_REFUSED_1,           /* 400.1 ... 400.9: RW_OUT_REFUSED_1 + sub - 1 */
-    RW_OUT_449 = RW_OUT_REFUSED_1 + 9,
+    RW_OUT_449 = RW_OUT_REFUSED_1 + RWDAV_SUB_MAX,
     RW_OUT_449_FINAL,           /* a retry that still lacked something */
     RW_OUT_ECHO_MALFORMED,      /* RW_OUT_ECHO_MALFORMED + verdict - 1 */
     RW_OUT_ECHO_FORGED,
@@ -55,7 +58,7 @@ typedef struct {
 } rw_ct_pending;
 
 typedef struct {
-    uint32_t magic, layout;
+    uint32_t magic, layout, size;    /* which build made it */
     int64_t since;                /* apr_time_t of the table's creation */
     uint64_t outcome[RW_OUT_COUNT];
     uint64_t untracked;           /* 449s the pending table had no room for */
@@ -90,8 +93,8 @@ void rw_ct_agent_count(rw_counters *c, unsigned row, rw_agent_count what);
 void rw_ct_issue(rw_counters *c, unsigned row, uint64_t key,
                  uint32_t deadline, uint32_t now);
 /* A retry with a genuine echo: forgets its 449 and returns its row, or
- * RW_CT_AGENTS + 1 when it was not remembered (untracked, or already
- * expired and swept). */
+ * RW_CT_NOT_FOUND when it was not remembered (untracked, already expired
+ * and swept, or resolved by another retry of it). */
 unsigned rw_ct_resolve(rw_counters *c, uint64_t key);
 /* Counts the 449s whose deadline passed as abandoned, and forgets them. */
 void rw_ct_sweep(rw_counters *c, uint32_t now);

@@ -205,6 +205,7 @@ int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
     }
     apr_table_setn(r->notes, "retrywith-substatus", note);
     apr_table_setn(r->notes, "retrywith-echo", token ? "issued" : "final");
+    rw_status_count(token ? RW_OUT_449 : RW_OUT_449_FINAL);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00104)
                   "%d %s: missing %s", token ? 449 : HTTP_FORBIDDEN, note, list);
 
@@ -251,6 +252,7 @@ int rw_answer_bad_echo(request_rec *r, rwdav_echo_verdict v)
 
     apr_table_setn(r->notes, "retrywith-substatus", note);
     apr_table_setn(r->notes, "retrywith-echo", name);
+    rw_status_count((rw_outcome)(RW_OUT_ECHO_MALFORMED + v - 1));
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00105)
                   "400 %s: %s", note, why[v]);
     apr_table_setn(r->err_headers_out, "Retrywith-Echo", name);

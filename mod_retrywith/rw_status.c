@@ -26,9 +26,13 @@ void rw_status_init(server_rec *s)
     apr_status_t rv;
     void *data = NULL;
 
-    /* The process pool outlives graceful restarts, so the counters do. */
+    /* The process pool outlives graceful restarts, so the counters do;
+     * a restart may load another build of the module, whose table must
+     * not be read with this one's layout (the old one then stays unused). */
     apr_pool_userdata_get(&data, RW_SHM_KEY, pp);
-    if (data) {
+    if (data && ((rw_counters *)data)->magic == RW_CT_MAGIC
+        && ((rw_counters *)data)->layout == RW_CT_LAYOUT
+        && ((rw_counters *)data)->size == sizeof(rw_counters)) {
         ct = data;
         return;
     }
@@ -67,7 +71,6 @@ void rw_status_issued(request_rec *r, const char *token,
 {
     if (!ct || !token)
         return;
-    rw_ct_count(ct, RW_OUT_449);
     rw_ct_issue(ct, agent_row(r), rw_ct_key(token),
                 (uint32_t)deadline_sec,
                 (uint32_t)apr_time_sec(r->request_time));
@@ -81,18 +84,15 @@ void rw_status_retried(request_rec *r, const char *echo, int satisfied)
         return;
     /* the 449's own row: a client may change its User-Agent on a retry */
     row = rw_ct_resolve(ct, rw_ct_key(echo));
-    if (row > RW_CT_OTHER)
+    if (row == RW_CT_NOT_FOUND)
         row = agent_row(r);
     rw_ct_agent_count(ct, row, satisfied ? RW_AG_SATISFIED : RW_AG_FINAL);
-    if (!satisfied)
-        rw_ct_count(ct, RW_OUT_449_FINAL);
 }
 
 void rw_status_bad_echo(request_rec *r, rwdav_echo_verdict v)
 {
     if (!ct || v == RWDAV_ECHO_OK)
         return;
-    rw_ct_count(ct, (rw_outcome)(RW_OUT_ECHO_MALFORMED + v - 1));
     rw_ct_agent_count(ct, agent_row(r), RW_AG_BAD_ECHO);
 }
 

@@ -11,6 +11,7 @@ exactly with the difference of two readings of ?json."""
 from __future__ import annotations
 
 import json
+import shutil
 import time
 import uuid
 from collections import Counter
@@ -44,15 +45,10 @@ def st(httpd_factory, module_path):
                         mpm="prefork")
     ack = srv.share / "ack"
     ack.mkdir()
-    import shutil
-    shutil.chown(ack, *_owner(srv.share))
+    owner = srv.share.stat()
+    shutil.chown(ack, owner.st_uid, owner.st_gid)
     assert srv.request("PUT", "/dav/f.txt", body=b"hello").status == 201
     return srv
-
-
-def _owner(p):
-    s = p.stat()
-    return s.st_uid, s.st_gid
 
 
 def status(srv) -> dict:
@@ -179,7 +175,6 @@ def test_counts_match_requests_across_children(st):
     assert set(ag) == {"LabA", "LabB", "LabC", "LabD"}, ag
 
     # several processes counted into the one table
-    pids = set()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         lines = [ln.split() for ln in (st.root / "logs" / "pid_log").read_text().splitlines()]

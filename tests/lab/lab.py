@@ -55,6 +55,8 @@ OPS = ["list", "upload", "download", "mkdir", "copy", "move", "lock", "unlock",
        "setprop", "readprop", "delete"]
 PAYLOAD = b"mod_retrywith client lab\n" * 40
 SECRET = "lab-secret-0123456789abcdef"
+# the lab's own requests (seeding the share, checking it): not a client's
+HARNESS_AGENT = "mod_retrywith-lab-harness"
 NS = "urn:lab"
 
 # One tab-separated line per request; httpd escapes tabs inside values.
@@ -152,6 +154,7 @@ class Cell:
     ops: list[OpResult] = field(default_factory=list)
     note: str = ""              # e.g. why a client could not run
     extra: dict = field(default_factory=dict)   # litmus: counts
+    version: str = ""           # what the client said of itself
 
     def verdict(self, baseline: "Cell | None") -> tuple[str, str]:
         """(colour, summary). green: all fine; amber: only policy refusals
@@ -289,17 +292,20 @@ class Scenario:
         raw_request(self.srv.port, "PROPPATCH", self.path(coll, name),
                     {"Content-Type": "application/xml"}, body)
 
-    def log_size(self) -> int:
-        return self.log.stat().st_size if self.log.exists() else 0
-
-    def lines_since(self, offset: int) -> list[LogLine]:
-        # a line is written just after its response: let the log settle
+    def mark(self) -> int:
+        """The log's size once it has settled: a line is written just after
+        its response, so an earlier request's line may still be coming."""
         last, stable = -1, 0
         while stable < 3:
-            size = self.log_size()
+            size = self.log.stat().st_size if self.log.exists() else 0
             stable = stable + 1 if size == last else 0
             last = size
             time.sleep(0.03)
+        return last
+
+    def lines_since(self, offset: int) -> list[LogLine]:
+        """The clients' lines since offset (the lab's own are left out)."""
+        self.mark()
         out = []
         with open(self.log, "rb") as f:
             f.seek(offset)
@@ -308,6 +314,8 @@ class Scenario:
                 if len(parts) < 8:
                     continue
                 _, m, path, st, note, echo, reply, agent = parts[:8]
+                if agent == HARNESS_AGENT:
+                    continue
                 out.append(LogLine(m, urllib.parse.unquote(path), int(st),
                                    "" if note == "-" else note, "" if echo == "-" else echo,
                                    reply not in ("", "-"), agent))
@@ -328,7 +336,7 @@ def raw_request(port: int, method: str, path: str, headers: dict, body: bytes | 
                 timeout: float = 30) -> tuple[int, dict, bytes]:
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        c.request(method, path, body=body, headers=headers)
+        c.request(method, path, body=body, headers={"User-Agent": HARNESS_AGENT, **headers})
         r = c.getresponse()
         return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
     finally:
@@ -425,7 +433,7 @@ class CadaverClient:
         "list": "ls", "upload": "put up.txt up.txt", "download": "get up.txt down.txt",
         "mkdir": "mkcol newdir", "copy": "copy up.txt copy.txt", "move": "move copy.txt moved.txt",
         "lock": "lock up.txt", "unlock": "unlock up.txt",
-        "setprop": f"propset up.txt project lab", "readprop": "propget up.txt project",
+        "setprop": "propset up.txt project lab", "readprop": "propget up.txt project",
         "delete": "rm moved.txt",
     }
 
@@ -687,10 +695,11 @@ def prepare(sc: Scenario, coll: str, op: str, state: dict) -> str:
     return ""
 
 
-def locked(sc: Scenario, coll: str) -> bool:
+def lock_tokens(sc: Scenario, coll: str) -> list[str]:
+    """The tokens of the locks on up.txt, as DAV:lockdiscovery shows them."""
     body = b'<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:lockdiscovery/></D:prop></D:propfind>'
     _, _, b = raw_request(sc.srv.port, "PROPFIND", sc.path(coll, "up.txt"), {"Depth": "0"}, body)
-    return b"opaquelocktoken:" in b
+    return [t.decode() for t in re.findall(rb"<D:href>(opaquelocktoken:[^<]+)</D:href>", b)]
 
 
 def verify(sc: Scenario, coll: str, op: str) -> str:
@@ -708,9 +717,9 @@ def verify(sc: Scenario, coll: str, op: str) -> str:
         return "copy.txt was not moved to moved.txt on the share"
     if op == "delete" and (d / "moved.txt").exists():
         return "moved.txt is still on the share"
-    if op == "lock" and not locked(sc, coll):
+    if op == "lock" and not lock_tokens(sc, coll):
         return "up.txt is not locked on the server"
-    if op == "unlock" and locked(sc, coll):
+    if op == "unlock" and lock_tokens(sc, coll):
         return "up.txt is still locked on the server"
     if op == "setprop":
         _, _, b = raw_request(sc.srv.port, "PROPFIND", sc.path(coll, "up.txt"),
@@ -720,9 +729,9 @@ def verify(sc: Scenario, coll: str, op: str) -> str:
     return ""
 
 
-def session(sc: Scenario, cls, work: Path) -> Cell:
+def session(sc: Scenario, sname: str, cls, work: Path) -> Cell:
     coll = re.sub(r"[^a-z0-9]+", "-", cls.name.lower()).strip("-")
-    cell = Cell(cls.name, "")
+    cell = Cell(cls.name, sname)
     why = cls.available() if hasattr(cls, "available") else ""
     if why:
         cell.note = why
@@ -731,6 +740,7 @@ def session(sc: Scenario, cls, work: Path) -> Cell:
     (work / "up.txt").write_bytes(PAYLOAD)
     sc.collection(coll)
     client = cls(sc, coll, work)
+    cell.version = client.version()
     if hasattr(client, "mount"):
         why = client.mount()
         if why:
@@ -743,7 +753,7 @@ def session(sc: Scenario, cls, work: Path) -> Cell:
             if skip:
                 cell.ops.append(OpResult(op, "skipped", skip))
                 continue
-            mark = sc.log_size()
+            mark = sc.mark()
             st, msg = client.op(op)
             lines = sc.lines_since(mark) if st != "n/a" else []
             if st == "ok":
@@ -769,20 +779,17 @@ def session(sc: Scenario, cls, work: Path) -> Cell:
 
 
 def release_locks(sc: Scenario, coll: str) -> None:
-    """Unlocks up.txt with the token the lock discovery shows (a cadaver
+    """Unlocks up.txt with the tokens the lock discovery shows (a cadaver
     session ends with its lock still held)."""
-    body = b'<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:lockdiscovery/></D:prop></D:propfind>'
-    st, _, b = raw_request(sc.srv.port, "PROPFIND", sc.path(coll, "up.txt"), {"Depth": "0"}, body)
-    for tok in re.findall(rb"<D:href>(opaquelocktoken:[^<]+)</D:href>", b):
-        raw_request(sc.srv.port, "UNLOCK", sc.path(coll, "up.txt"),
-                    {"Lock-Token": f"<{tok.decode()}>"}, None)
+    for tok in lock_tokens(sc, coll):
+        raw_request(sc.srv.port, "UNLOCK", sc.path(coll, "up.txt"), {"Lock-Token": f"<{tok}>"}, None)
 
 
-def litmus(sc: Scenario, work: Path) -> Cell:
-    cell = Cell("litmus", "")
+def litmus(sc: Scenario, sname: str, work: Path) -> Cell:
+    cell = Cell("litmus", sname)
     work.mkdir(parents=True, exist_ok=True)
     sc.collection("litmus")
-    mark = sc.log_size()
+    mark = sc.mark()
     rc, out = run(["litmus", "-k", sc.url("litmus")], cwd=work, timeout=600)
     lines = sc.lines_since(mark)
     results = re.findall(r"^\s*\d+\.\s+(\S+)\.*\s+(pass|FAIL|WARNING|SKIPPED)", out, re.M)
@@ -791,10 +798,9 @@ def litmus(sc: Scenario, work: Path) -> Cell:
         "passed": sum(1 for _, r in results if r == "pass"),
         "failed": len(failed), "failed_names": failed,
         "n449": sum(1 for l in lines if l.status == 449),
-        "n400": sum(1 for l in lines if l.note.startswith("400.")),
         "notes": sorted({l.note for l in lines if l.note}),
-        "version": short(out.split("\n")[0], 80),
     }
+    cell.version = short(out.split("\n")[0], 80)
     if not results:
         cell.note = "litmus did not run: " + short(out, 200)
         cell.extra = {}
@@ -809,11 +815,16 @@ COLOURS = {"green": "#c8f0c8", "amber": "#ffe3a0", "red": "#f6b8b8", "grey": "#d
 MARK = {"green": "✅", "amber": "🟧", "red": "❌", "grey": "⬜"}
 
 
+def judge(cells: dict, client: str, scenario: str) -> tuple[str, str]:
+    """A cell's (colour, summary), against its client's baseline cell."""
+    base = None if scenario == "baseline" else cells.get((client, "baseline"))
+    return cells[(client, scenario)].verdict(base)
+
+
 def failure_rows(cells: dict, scen_names: list[str]) -> list[dict]:
     rows = []
     for (client, sname), cell in cells.items():
-        base = cells.get((client, "baseline"))
-        colour, _ = cell.verdict(base if sname != "baseline" else None)
+        colour, _ = judge(cells, client, sname)
         if cell.extra:
             if colour != "green":
                 rows.append(dict(client=client, scenario=sname, op="(litmus)",
@@ -839,7 +850,7 @@ def failure_rows(cells: dict, scen_names: list[str]) -> list[dict]:
 def render(cells: dict, clients: list[str], scen: list[tuple], versions: dict,
            counters: dict, when: str) -> tuple[str, str]:
     names = [s[0] for s in scen]
-    md = [f"# Client compatibility matrix\n",
+    md = ["# Client compatibility matrix\n",
           f"Produced by `tests/lab/run.sh` on {when}: each client runs the same session "
           f"({', '.join(OPS)}) in each scenario, against Debian's apache2 with mod_dav_fs "
           f"(and mod_retrywith unless noted) on 127.0.0.1.\n",
@@ -851,11 +862,10 @@ def render(cells: dict, clients: list[str], scen: list[tuple], versions: dict,
     for c in clients:
         row = [c]
         for n in names:
-            cell = cells.get((c, n))
-            if cell is None:
+            if (c, n) not in cells:
                 row.append("")
                 continue
-            colour, summ = cell.verdict(cells.get((c, "baseline")) if n != "baseline" else None)
+            colour, summ = judge(cells, c, n)
             row.append(f"{MARK[colour]} {summ}")
         md.append("| " + " | ".join(row) + " |")
     md.append("\n## Scenarios\n")
@@ -898,18 +908,16 @@ def render(cells: dict, clients: list[str], scen: list[tuple], versions: dict,
     for c in clients:
         h.append(f"<tr><th>{html.escape(c)}</th>")
         for n in names:
-            cell = cells.get((c, n))
-            if cell is None:
+            if (c, n) not in cells:
                 h.append("<td></td>")
                 continue
-            colour, summ = cell.verdict(cells.get((c, "baseline")) if n != "baseline" else None)
+            colour, summ = judge(cells, c, n)
             h.append(f"<td class='{colour}'>{html.escape(summ)}</td>")
         h.append("</tr>")
     h.append("</table><h2>Details</h2><table><tr><th>client</th><th>scenario</th><th>operation</th>"
              "<th>server saw</th><th>449</th><th>surfaced</th><th>client's message</th></tr>")
     for r in rows:
-        cell = cells[(r["client"], r["scenario"])]
-        colour, _ = cell.verdict(cells.get((r["client"], "baseline")) if r["scenario"] != "baseline" else None)
+        colour, _ = judge(cells, r["client"], r["scenario"])
         h.append(f"<tr class='{colour}'>" + "".join(
             f"<td{' class=msg' if k == 'message' else ''}>{html.escape(r[k])}</td>"
             for k in ("client", "scenario", "op", "server", "retry", "surfaced", "message")) + "</tr>")
@@ -951,24 +959,18 @@ def main() -> int:
             try:
                 for cls in clients:
                     t0 = time.monotonic()
-                    cell = session(sc, cls, work / "clients" / sname / cls.name.replace(" ", "-"))
-                    cell.scenario = sname
+                    cell = session(sc, sname, cls, work / "clients" / sname / cls.name.replace(" ", "-"))
                     cells[(cls.name, sname)] = cell
-                    if cls.name not in versions:
-                        try:
-                            versions[cls.name] = cls.kind + "; " + cls(sc, "x", work).version() \
-                                if not cell.note else cls.kind
-                        except Exception:
-                            versions[cls.name] = cls.kind
-                    colour, summ = cell.verdict(cells.get((cls.name, "baseline")) if sname != "baseline" else None)
+                    if cell.version or cls.name not in versions:
+                        versions[cls.name] = cls.kind + (f"; {cell.version}" if cell.version else "")
+                    colour, summ = judge(cells, cls.name, sname)
                     print(f"   {cls.name:18} {colour:6} {summ}  ({time.monotonic() - t0:.1f} s)", flush=True)
                 if "litmus" in names:
-                    cell = litmus(sc, work / "clients" / sname / "litmus")
-                    cell.scenario = sname
+                    cell = litmus(sc, sname, work / "clients" / sname / "litmus")
                     cells[("litmus", sname)] = cell
                     versions["litmus"] = "WebDAV server test suite (neon); its own session, not the lab's; " \
-                        + cell.extra.get("version", "")
-                    colour, summ = cell.verdict(cells.get(("litmus", "baseline")) if sname != "baseline" else None)
+                        + cell.version
+                    colour, summ = judge(cells, "litmus", sname)
                     print(f"   {'litmus':18} {colour:6} {summ}", flush=True)
                 if with_module:
                     counters[sname] = sc.status()
@@ -989,8 +991,8 @@ def main() -> int:
         (HERE / "matrix.html").write_text(page)
         update_readme(md)
     tally = {"green": 0, "amber": 0, "red": 0, "grey": 0}
-    for (c, n), cell in cells.items():
-        tally[cell.verdict(cells.get((c, "baseline")) if n != "baseline" else None)[0]] += 1
+    for c, n in cells:
+        tally[judge(cells, c, n)[0]] += 1
     print(f"wrote {out / 'matrix.md'}, matrix.html and matrix.json")
     print(f"{len(cells)} cells: {tally['green']} green, {tally['amber']} amber, "
           f"{tally['red']} red, {tally['grey']} not run")
@@ -1000,7 +1002,7 @@ def main() -> int:
 def as_json(cells: dict) -> list[dict]:
     out = []
     for (c, n), cell in cells.items():
-        colour, summ = cell.verdict(cells.get((c, "baseline")) if n != "baseline" else None)
+        colour, summ = judge(cells, c, n)
         out.append({"client": c, "scenario": n, "colour": colour, "summary": summ,
                     "note": cell.note, "litmus": cell.extra or None,
                     "ops": [{"op": o.op, "state": o.state, "retry449": o.retry449(),
