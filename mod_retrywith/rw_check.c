@@ -319,12 +319,11 @@ int rw_handler(request_rec *r)
         rw_status_count(RW_OUT_PASSED);
         return DECLINED;
     }
-    memset(&q, 0, RW_REQ_ZERO);
-    q.conf = conf;
     q.r = r;
+    q.conf = conf;
+    q.lim = conf->in_force;
     q.m = method_of(r);
-    q.lim = q.conf->limits;
-    rwdav_limits_default(&q.lim);
+    memset((char *)&q + RW_REQ_ZERO_FROM, 0, RW_REQ_ZERO_LEN);
 
     if (conf->policies)
         rw_retry_select(&q);

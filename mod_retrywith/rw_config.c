@@ -16,45 +16,51 @@ void *rw_create_dir_conf(apr_pool_t *p, char *dir)
     c->depth_infinity = RW_UNSET;
     c->strict_translate = RW_UNSET;
     c->bare_lock_token = RW_UNSET;
-    return c;   /* limits all 0: inherit, then the rwdav defaults */
+    rwdav_limits_default(&c->in_force);  /* limits all 0: inherit */
+    return c;
+}
+
+rw_dir_conf *rw_touch(void *dconf)
+{
+    rw_dir_conf *c = dconf;
+    c->touched = 1;
+    return c;
+}
+
+static const char *set_flag(cmd_parms *cmd, void *dconf, int on)
+{
+    return ap_set_flag_slot(cmd, rw_touch(dconf), on);
 }
 
 #define RW_MERGE(f) (add->f != RW_UNSET ? add->f : base->f)
-#define RW_MERGE_LIMIT(f) (add->limits.f ? add->limits.f : base->limits.f)
-
-/* Sections without a RetryWith directive: httpd merges them on every
- * request, and the parent then serves unchanged. */
-static int is_unset(const rw_dir_conf *c)
-{
-    const rwdav_limits *l = &c->limits;
-    return c->enabled == RW_UNSET && c->depth_infinity == RW_UNSET
-        && c->strict_translate == RW_UNSET && c->bare_lock_token == RW_UNSET
-        && !l->header_len && !l->if_lists && !l->if_conditions
-        && !l->body_bytes && !l->xml_depth && !l->timeout_types
-        && !c->policies && !c->secret && !c->echo_lifetime;
-}
+#define RW_MERGE_LIMIT(f) do { \
+        c->limits.f = add->limits.f ? add->limits.f : base->limits.f; \
+        c->in_force.f = add->limits.f ? add->limits.f : base->in_force.f; \
+    } while (0)
 
 void *rw_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     const rw_dir_conf *base = basev, *add = addv;
     rw_dir_conf *c;
 
-    if (is_unset(add))
+    /* httpd merges sections without a directive of ours on every request:
+     * then the other side serves unchanged */
+    if (!add->touched)
         return basev;
-    if (is_unset(base))
+    if (!base->touched)
         return addv;
     c = apr_pcalloc(p, sizeof(*c));
-
+    c->touched = 1;
     c->enabled = RW_MERGE(enabled);
     c->depth_infinity = RW_MERGE(depth_infinity);
     c->strict_translate = RW_MERGE(strict_translate);
     c->bare_lock_token = RW_MERGE(bare_lock_token);
-    c->limits.header_len = RW_MERGE_LIMIT(header_len);
-    c->limits.if_lists = RW_MERGE_LIMIT(if_lists);
-    c->limits.if_conditions = RW_MERGE_LIMIT(if_conditions);
-    c->limits.body_bytes = RW_MERGE_LIMIT(body_bytes);
-    c->limits.xml_depth = RW_MERGE_LIMIT(xml_depth);
-    c->limits.timeout_types = RW_MERGE_LIMIT(timeout_types);
+    RW_MERGE_LIMIT(header_len);
+    RW_MERGE_LIMIT(if_lists);
+    RW_MERGE_LIMIT(if_conditions);
+    RW_MERGE_LIMIT(body_bytes);
+    RW_MERGE_LIMIT(xml_depth);
+    RW_MERGE_LIMIT(timeout_types);
     /* a nested location adds its policies to its parent's */
     c->policies = !add->policies ? base->policies
                 : !base->policies ? add->policies
@@ -85,7 +91,7 @@ static const struct {
 static const char *set_limit(cmd_parms *cmd, void *dconf, const char *name,
                              const char *value)
 {
-    rw_dir_conf *c = dconf;
+    rw_dir_conf *c = rw_touch(dconf);
     char *end;
     apr_int64_t n;
     int i;
@@ -105,26 +111,27 @@ static const char *set_limit(cmd_parms *cmd, void *dconf, const char *name,
                             "from 1 to %" APR_INT64_T_FMT, cmd->cmd->name,
                             limit_names[i].name, value, limit_names[i].max);
     *(apr_size_t *)((char *)&c->limits + limit_names[i].off) = (apr_size_t)n;
+    *(apr_size_t *)((char *)&c->in_force + limit_names[i].off) = (apr_size_t)n;
     return NULL;
 }
 
 const command_rec rw_cmds[] = {
-    AP_INIT_FLAG("RetryWith", ap_set_flag_slot,
+    AP_INIT_FLAG("RetryWith", set_flag,
                  (void *)offsetof(rw_dir_conf, enabled),
                  RSRC_CONF | ACCESS_CONF,
                  "On (default) checks WebDAV requests here before mod_dav; "
                  "Off passes them through unchecked"),
-    AP_INIT_FLAG("RetryWithDepthInfinity", ap_set_flag_slot,
+    AP_INIT_FLAG("RetryWithDepthInfinity", set_flag,
                  (void *)offsetof(rw_dir_conf, depth_infinity),
                  RSRC_CONF | ACCESS_CONF,
                  "On lets PROPFIND of infinite depth reach mod_dav; Off "
                  "(default) answers 403 DAV:propfind-finite-depth"),
-    AP_INIT_FLAG("RetryWithStrictTranslate", ap_set_flag_slot,
+    AP_INIT_FLAG("RetryWithStrictTranslate", set_flag,
                  (void *)offsetof(rw_dir_conf, strict_translate),
                  RSRC_CONF | ACCESS_CONF,
                  "On refuses a Translate header other than t or f (400.5); "
                  "Off (default) ignores such values"),
-    AP_INIT_FLAG("RetryWithBareLockToken", ap_set_flag_slot,
+    AP_INIT_FLAG("RetryWithBareLockToken", set_flag,
                  (void *)offsetof(rw_dir_conf, bare_lock_token),
                  RSRC_CONF | ACCESS_CONF,
                  "On accepts a Lock-Token without angle brackets (some "

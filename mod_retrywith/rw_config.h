@@ -9,11 +9,15 @@
 #define RW_UNSET (-1)
 
 typedef struct {
+    int touched;            /* a directive of this module set something here:
+                               merging a section without one is free */
     int enabled;            /* RetryWith */
     int depth_infinity;     /* RetryWithDepthInfinity */
     int strict_translate;   /* RetryWithStrictTranslate */
     int bare_lock_token;    /* RetryWithBareLockToken */
-    rwdav_limits limits;    /* RetryWithLimit; 0 = inherit / default */
+    rwdav_limits limits;    /* RetryWithLimit set here; 0 = inherit */
+    rwdav_limits in_force;  /* own, else inherited, else rwdav's defaults:
+                               what a request uses, computed once here */
     apr_array_header_t *policies;  /* of rw_policy: inherited, then own */
     const char *secret;     /* RetryWithSecret, or NULL */
     int echo_lifetime;      /* RetryWithEchoLifetime, seconds; 0 = unset */
@@ -22,6 +26,8 @@ typedef struct {
 #define RW_ECHO_LIFETIME_DEFAULT 300
 
 extern const command_rec rw_cmds[];
+/* Every directive's handler marks its section with this. */
+rw_dir_conf *rw_touch(void *dconf);
 void *rw_create_dir_conf(apr_pool_t *p, char *dir);
 void *rw_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
 

@@ -33,6 +33,8 @@ typedef struct {
     const rw_dir_conf *conf;
     rwdav_limits lim;
     rwdav_method m;
+    /* From here to h zeroed per request (RW_REQ_ZERO_FROM): the fields
+     * above are set first. */
     int has_if;
     apr_array_header_t *pols;      /* the policies that apply (rw_policy *),
                                       NULL where the location has none */
@@ -40,14 +42,14 @@ typedef struct {
     int body_rules;                /* an applicable policy reads the body */
     const char *echo;              /* Ms-Echo-Reply, verified */
     const rwdav_error *depth_refusal; /* the 403 a depth policy retries */
-    /* Last, and not zeroed with the rest (RW_REQ_ZERO): find_headers fills
-     * h before the rest is set up, and the If parser fills ifh, which is
-     * read only when has_if. */
+    /* Last, and not zeroed: find_headers fills h before the rest is set
+     * up, and the If parser fills ifh, which is read only when has_if. */
     rw_headers h;
     rwdav_if ifh;
 } rw_req;
 
-#define RW_REQ_ZERO offsetof(rw_req, h)
+#define RW_REQ_ZERO_FROM offsetof(rw_req, has_if)
+#define RW_REQ_ZERO_LEN (offsetof(rw_req, h) - RW_REQ_ZERO_FROM)
 
 /* The handler ordered before mod_dav's (rw_check.c). */
 int rw_handler(request_rec *r);

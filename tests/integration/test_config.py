@@ -147,3 +147,88 @@ def test_reload_changes_behaviour(httpd_factory, module_path):
     assert refused_sub(srv, "PROPFIND", "/dav/r/", [("Depth", "2")]) == (400, None)
     srv.reload("", module_path=str(module_path))                    # and back
     assert refused_sub(srv, "PROPFIND", "/dav/r/", [("Depth", "2")]) == (400, "400.2")
+
+
+# ---- every directive, alone in a section, takes effect ----------------------
+# httpd merges each section's configuration over its parent's on every
+# request; the module's merge lets a section without a directive of its own
+# serve its parent unchanged. Each directive here is the only one of its
+# section, under a parent with none (the share's <Directory>) and under a
+# configured parent: a directive that failed to mark its section would be
+# dropped by the merge, and its probe would get the parent's answer.
+
+UUID_TOKEN = "opaquelocktoken:11111111-2222-3333-4444-555555555555"
+ALLPROP = ('<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:allprop/>'
+           '</D:propfind>')
+SETPROP = ('<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:"><D:set><D:prop>'
+           '<D:displayname>x</D:displayname></D:prop></D:set></D:propertyupdate>')
+LOCKINFO = ('<?xml version="1.0"?><D:lockinfo xmlns:D="DAV:"><D:lockscope>'
+            '<D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype>'
+            '</D:lockinfo>')
+
+# directive, mod_dav configuration beside it, probe (method, file or "" for
+# the section's collection, headers, body), the answer without the
+# directive, and with it: (status, sub-status)
+ALONE = [
+    ("RetryWith Off", "", ("PROPFIND", "", [("Depth", "2")], None),
+     (400, "400.2"), (400, None)),
+    ("RetryWithDepthInfinity On", "DavDepthInfinity On",
+     ("PROPFIND", "", [("Depth", "infinity")], None), (403, "400.2"), (207, None)),
+    ("RetryWithStrictTranslate On", "",
+     ("PROPFIND", "", [("Depth", "0"), ("Translate", "maybe")], None),
+     (207, None), (400, "400.5")),
+    ("RetryWithBareLockToken On", "", ("UNLOCK", "f.txt", [("Lock-Token", UUID_TOKEN)], None),
+     (400, "400.9"), (400, None)),
+    ("RetryWithLimit header-length 16", "",
+     ("PROPFIND", "", [("Depth", "0"), ("If", "(<urn:x-a-long-enough-token>)")], None),
+     (207, None), (400, "400.3")),
+    ("RetryWithRequireHeader X-Ack", "", ("PUT", "f.txt", [], b"x"), (204, None), (449, None)),
+    ("RetryWithRequireProperty {urn:x}p", "", ("PROPPATCH", "f.txt", [], SETPROP),
+     (207, None), (449, None)),
+    ("RetryWithRequireLockOwner", "", ("LOCK", "f.txt", [], LOCKINFO), (200, None), (449, None)),
+    ("RetryWithRetryDepth", "", ("PROPFIND", "", [("Depth", "infinity")], None),
+     (403, "400.2"), (449, None)),
+    ("RetryWithRetryPropList", "", ("PROPFIND", "", [("Depth", "0")], ALLPROP),
+     (207, None), (449, None)),
+]
+
+
+def alone_conf(root) -> str:
+    """Per directive i: /dav/solo<i>/ holds it alone under the share's bare
+    <Directory>; /dav/nest/n<i>/ holds it alone under a <Location> that sets
+    a limit to its default value (configured, but no behaviour of its own);
+    /dav/ctl<i>/ has the mod_dav line only, for the answer without it."""
+    out = ["<Location /dav/nest/>", "    RetryWithLimit timeout-types 16", "</Location>"]
+    for i, (directive, davconf, *_rest) in enumerate(ALONE):
+        for loc, lines in ((f"/dav/solo{i}/", [directive, davconf]),
+                           (f"/dav/nest/n{i}/", [directive, davconf]),
+                           (f"/dav/ctl{i}/", [davconf])):
+            out += [f"<Location {loc}>"] + ["    " + d for d in lines if d] + ["</Location>"]
+    return "\n".join(out) + "\n"
+
+
+@pytest.fixture(scope="module")
+def alone_server(httpd_factory, module_path):
+    srv = httpd_factory("alone", module_path=module_path, start=False)
+    srv.extra_conf = alone_conf(srv.root)
+    for i in range(len(ALONE)):
+        for d in (f"solo{i}", f"nest/n{i}", f"ctl{i}"):
+            (srv.share / d).mkdir(parents=True, exist_ok=True)
+            (srv.share / d / "f.txt").write_bytes(b"f\n")
+    import subprocess
+    subprocess.run(["chown", "-R", "www-data:www-data", str(srv.share)], check=False)
+    return srv.start()
+
+
+@pytest.mark.expect_errors(r"\[dav:error\]")
+@pytest.mark.parametrize("i", range(len(ALONE)), ids=[a[0].split()[0] for a in ALONE])
+def test_each_directive_alone_in_a_section_takes_effect(alone_server, i):
+    directive, _dav, (method, name, headers, body), without, with_ = ALONE[i]
+    srv = alone_server
+    for loc, want in ((f"/dav/ctl{i}/", without), (f"/dav/solo{i}/", with_),
+                      (f"/dav/nest/n{i}/", with_)):
+        r = srv.request(method, loc + name, headers, body)
+        assert (r.status, r.substatus) == want, f"{directive} at {loc}: {r}"
+        if method == "LOCK" and r.status in (200, 201):
+            tok = r.header("Lock-Token")
+            assert srv.request("UNLOCK", loc + name, [("Lock-Token", tok)]).status == 204

@@ -59,6 +59,10 @@ CustomLog logs/notes_log rwnotes
     RetryWithRetryPropList agent="^proplist-client"
     RetryWithRequireHeader X-Retention-Ack=yes methods=PUT,LOCK
 </Location>
+# the secret alone: the policies above, and a key the farm shares
+<Location /dav/scoped/keyed>
+    RetryWithSecret "@SECRET@"
+</Location>
 """
 
 
@@ -526,6 +530,7 @@ def prepare(srv):
     in /dav/retry/sub/ where X-Sub-Ack applies to every method)."""
     for path, hdrs in (("/dav/retry/", []), ("/dav/retry/coll/", []),
                        ("/dav/retry/short/", []), ("/dav/scoped/", []),
+                       ("/dav/scoped/keyed/", []),
                        ("/dav/retry/sub/", [SUB_ACK])):
         r = srv.request("MKCOL", path, hdrs)
         assert r.status == 201, r
@@ -971,6 +976,16 @@ def test_no_secret_means_no_farm(rw, farm):
     check_bad_echo(r, "forged")
     assert farm.share_checksum() == before
     assert req(rw, "PUT", path, [("Ms-Echo-Reply", echo), ACK], b"x\n").status == 201
+
+
+def test_secret_alone_in_a_nested_section(rw, farm):
+    """/dav/scoped/keyed adds only RetryWithSecret to /dav/scoped: its
+    echoes are good on every server of the farm."""
+    path = fresh("/dav/scoped/keyed/")
+    echo = check_449(req(rw, "PUT", path, [], b"x\n"), [I_SCOPED_ACK])
+    r = req(farm, "PUT", path, [("Ms-Echo-Reply", echo), ACK], b"keyed\n")
+    assert r.status == 201, r
+    assert on_disk(farm, path) == b"keyed\n"
 
 
 # --------------------------------------------------------------------------
