@@ -11,6 +11,11 @@
  * one. */
 static int default_port(const char *s, apr_size_t n)
 {
+    /* as clients write them, without folding byte by byte */
+    if (n == 4 && !memcmp(s, "http", 4))
+        return 80;
+    if (n == 5 && !memcmp(s, "https", 5))
+        return 443;
     if (n < 4 || (s[0] | 0x20) != 'h' || (s[1] | 0x20) != 't'
         || (s[2] | 0x20) != 't' || (s[3] | 0x20) != 'p')
         return 0;

@@ -6,6 +6,7 @@
  *   Simple-ref  = absolute-URI | ( path-absolute [ "?" query ] )
  */
 #include "unit.h"
+#include "rwdav_scan.h"
 
 /* The origins a row can be checked against. */
 enum { O_8080 = 0, O_80, O_HTTPS, O_UPPER, O_V6, O_V6_BARE, O_HOST,
@@ -462,6 +463,57 @@ START_TEST(test_path_check)
 }
 END_TEST
 
+/* ---- rwdav_parse_ref: its fast path against the general scanner ----
+ * On the edges the fast path treats apart: the "http"/"https" prefix, and
+ * a port with five bytes left to read (no bound check per digit). The fuzz
+ * target checks the same on any input. */
+
+static const char *const fast_rows[] = {
+    "http://h:1/x", "http://h:12/x", "http://h:123/x", "http://h:1234/x",
+    "http://h:12345/x", "http://h:65535/x", "http://h:65536/x",
+    "http://h:99999/x", "http://h:00080/x", "http://h:00000/x",
+    "http://h:0/x", "http://h:123456/x", "http://h:12345", "http://h:1234",
+    "http://h:12345?", "http://h:1234x/", "http://h:/x", "http://h:12a45/x",
+    "http://h:65535", "http://h:65536", "http://h:000001/x",
+    "https://h:8443/x", "https:/x", "httpsx://h/x", "http+s://h/x",
+    "HTTP://h/x", "httP://h/x", "http:", "https:", "http:x", "http",
+    "https", "httpss://h/", "http5://h/", "http://", "https://h",
+};
+
+static int same_span(rwdav_span a, rwdav_span b)
+{
+    return a.len == b.len && a.p == b.p;
+}
+
+START_TEST(test_fast_ref)
+{
+    const char *in = fast_rows[_i];
+    int allow;
+
+    for (allow = 0; allow <= 1; allow++) {
+        rwdav_uri a, b;
+        apr_size_t oa = 7, ob = 9;
+        const char *wa = rwdav_parse_ref(in, strlen(in), allow, &a, &oa);
+        const char *wb = rwdav_parse_ref_general(in, strlen(in), allow, &b,
+                                                 &ob);
+        ck_assert_msg((wa == NULL) == (wb == NULL)
+                      && (!wa || (!strcmp(wa, wb) && oa == ob)),
+                      "[%s] fast: %s at %lu, general: %s at %lu", in,
+                      wa ? wa : "ok", (unsigned long)oa, wb ? wb : "ok",
+                      (unsigned long)ob);
+        if (!wa)
+            ck_assert_msg(same_span(a.scheme, b.scheme)
+                          && same_span(a.host, b.host)
+                          && same_span(a.authority, b.authority)
+                          && same_span(a.path, b.path)
+                          && same_span(a.query, b.query) && a.port == b.port
+                          && a.has_userinfo == b.has_userinfo
+                          && a.path_escaped == b.path_escaped,
+                          "[%s] fast and general parts differ", in);
+    }
+}
+END_TEST
+
 Suite *suite_destination(void)
 {
     Suite *s = suite_create("destination");
@@ -471,6 +523,9 @@ Suite *suite_destination(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("scan_absolute_uri");
     tcase_add_loop_test(tc, test_scan_absolute_uri, 0, NROWS(scan_rows));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("parse_ref_fast");
+    tcase_add_loop_test(tc, test_fast_ref, 0, NROWS(fast_rows));
     suite_add_tcase(s, tc);
     tc = tcase_create("path_check");
     tcase_add_loop_test(tc, test_path_check, 0, NROWS(pc_rows));
