@@ -402,6 +402,35 @@ BAD = [
 ]
 
 
+# Header names: every header the checks read is found whatever the case of
+# its name (RFC 9110 §5.1; HTTP/2 sends them lower-case), and a name that
+# only looks like one (a letter more or less, a prefix) is not it. The
+# module finds its headers by APR's four-byte key sum, then the rest of the
+# name: these rows go through both halves.
+# (name, method, target, bad value, sub-status, other headers, body, status
+#  when the name is not the header; None: no such row)
+NAMED = [
+    ("Depth", "COPY", "{F}", "2", 2, [DEST_OK], None, 201),
+    ("Destination", "COPY", "{F}", "/../x", 1, [], None, None),
+    ("If", "PUT", "{new}", "garbage", 3, [], b"x", 201),
+    ("Overwrite", "COPY", "{F}", "yes", 4, [DEST_OK], None, 201),
+    ("Translate", "GET", "{S}", "maybe", 5, [], None, 200),
+    ("Content-Length", "DELETE", "{victim}", "3", 7, [], b"abc", None),
+    ("Timeout", "LOCK", "{new}", "Second-x", 8, [], LOCKINFO, (200, 201)),
+    ("Lock-Token", "UNLOCK", "{F}", "<foo>", 9, [], None, None),
+]
+
+
+def _mixed(name: str) -> str:
+    return "".join(c.upper() if i % 2 else c.lower() for i, c in enumerate(name))
+
+
+for _n, _m, _t, _v, _sub, _extra, _body, _near in NAMED:
+    for _variant in dict.fromkeys((_n.upper(), _n.lower(), _mixed(_n))):
+        BAD.append(B(f"name-{_variant}", _m, _t, [(_variant, _v)] + _extra, _body,
+                     sub=_sub))
+
+
 def test_every_substatus_has_three_bad_cases():
     per = {}
     for b in BAD:
@@ -569,6 +598,15 @@ GOOD = [
       status=201),
     # 400.9: see test_unlock_* below (they need a live lock)
 ]
+# the names that only look like one of the module's (NAMED, above)
+for _n, _m, _t, _v, _sub, _extra, _body, _near in NAMED:
+    if _near is not None:
+        for _other in (_n + "s", _n[:-1], "X-" + _n):
+            GOOD.append(G(f"not-{_other}", _m, _t, [(_other, _v)] + _extra, _body,
+                          status=_near))
+GOOD.append(G("not-Destinations", "COPY", "{F}", [("Destinations", "/../x"), DEST_OK],
+              status=201))
+
 # mod_dav 2.4 answers a LOCK on an unmapped URL with 200 or 201 (litmus
 # warns about 200): accept both.
 for g in GOOD:
