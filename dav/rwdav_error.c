@@ -125,35 +125,38 @@ const char *rwdav_xml_escape(apr_pool_t *p, const char *s, apr_size_t len)
 }
 
 /* Generated from the class definitions in rwdav_scan.h. */
-const unsigned char rwdav_ctype[256] = {
+const unsigned short rwdav_ctype[256] = {
 #define P RWC_PATH
-#define A (RWC_ALPHA | RWC_ETAGC | P)
-#define H (RWC_ALPHA | RWC_HEX | RWC_ETAGC | P)
-#define D (RWC_DIGIT | RWC_HEX | RWC_ETAGC | P)
-#define S (RWC_SUB_DELIM | RWC_ETAGC | P)
+#define R RWC_TOKEN
+#define A (RWC_ALPHA | RWC_ETAGC | P | R)
+#define H (RWC_ALPHA | RWC_HEX | RWC_ETAGC | P | R)
+#define D (RWC_DIGIT | RWC_HEX | RWC_ETAGC | P | R)
+#define S (RWC_SUB_DELIM | RWC_ETAGC | P | R)
 #define E RWC_ETAGC
+#define U (E | RWC_UNRESERVED_EXTRA | P | R)
     /* 0x00-0x1f: controls */
     0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,
     /* sp ! " # $ % & ' ( ) * + , - . / */
-    0, S, 0, E, S, E, S, S, S, S, S, S | RWC_SCHEME_EXTRA, S,
-    E | RWC_UNRESERVED_EXTRA | RWC_SCHEME_EXTRA | P,
-    E | RWC_UNRESERVED_EXTRA | RWC_SCHEME_EXTRA | P, E | P,
+    0, S, 0, E, S, E, S, S, S, (S & ~RWC_TOKEN), S, S | RWC_SCHEME_EXTRA, S,
+    U | RWC_SCHEME_EXTRA, U | RWC_SCHEME_EXTRA, E | P | RWC_TOKEN,
     /* 0-9 : ; < = > ? */
-    D, D, D, D, D, D, D, D, D, D, E | P, S, E, S, E, E,
+    D, D, D, D, D, D, D, D, D, D, E | P | RWC_TOKEN, S, E, S, E, E,
     /* @ A-O */
-    E | P, H, H, H, H, H, H, A, A, A, A, A, A, A, A, A,
+    E | P | RWC_TOKEN, H, H, H, H, H, H, A, A, A, A, A, A, A, A, A,
     /* P-Z [ \ ] ^ _ */
-    A, A, A, A, A, A, A, A, A, A, A, E, E, E, E, E | RWC_UNRESERVED_EXTRA | P,
+    A, A, A, A, A, A, A, A, A, A, A, E, E, E, E, U,
     /* ` a-o */
     E, H, H, H, H, H, H, A, A, A, A, A, A, A, A, A,
     /* p-z { | } ~ del */
-    A, A, A, A, A, A, A, A, A, A, A, E, E, E, E | RWC_UNRESERVED_EXTRA | P, 0,
+    A, A, A, A, A, A, A, A, A, A, A, E, E, E, U, 0,
     /* 0x80-0xff: obs-text, valid only inside entity-tags */
     E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E,
     E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E,
     E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E,
     E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E, E,E,E,E,E,E,E,E
 #undef P
+#undef R
+#undef U
 #undef A
 #undef H
 #undef D

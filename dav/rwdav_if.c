@@ -261,12 +261,12 @@ static int if_plain(apr_pool_t *p, const char *v, apr_size_t len,
     while (RWC_IS(v[i], RWC_ALPHA | RWC_DIGIT | RWC_SCHEME_EXTRA));
     if (v[i] != ':' || (v[i + 1] == '/' && v[i + 2] == '/'))
         return 0;
-    /* ')' is a path byte, but mod_dav_fs cannot read it in a token */
-    do
-        i++;
-    while (RWC_IS(v[i], RWC_PATH) && v[i] != ')');
-    if (i != len - 2
-        || !rwdav_locktoken_uri_ok(v + cs, i - cs, &has_path) || has_path)
+    /* the rest up to ">)": ')' is a path byte, but mod_dav_fs cannot read
+     * it in a token */
+    if (!rwdav_all_class(v, i + 1, len - 2, RWC_TOKEN))
+        return 0;
+    i = len - 2;
+    if (!rwdav_locktoken_uri_ok(v + cs, i - cs, &has_path) || has_path)
         return 0;
     array_on(&out->room.lists, p, out->room.l, 1, sizeof(rwdav_if_list));
     array_on(&out->room.conds, p, out->room.c, 2, sizeof(rwdav_if_condition));

@@ -6,7 +6,7 @@ pkgs="apache2 apache2-dev autoconf automake libtool pkg-config make gcc libxml2-
 case "${1:-build}" in
 test) pkgs="$pkgs python3 python3-pytest litmus cadaver rclone valgrind" ;;
 fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
-bench) pkgs="$pkgs python3 valgrind wrk" ;;
+bench) pkgs="$pkgs python3 valgrind wrk faketime" ;;
 esac
 missing=""
 for p in $pkgs; do

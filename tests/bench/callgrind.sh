@@ -12,7 +12,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 . tools/lib.sh
-tools/deps.sh test >/dev/null || exit 1
+tools/deps.sh test >/dev/null && tools/deps.sh bench >/dev/null || exit 1
 tools/build.sh >/dev/null || exit 1
 N1=${N1:-20}
 N2=${N2:-120}
@@ -72,21 +72,39 @@ one() {
     esac
 }
 
-measure() {  # mode mix n -> total Ir inside ap_process_request
-    mode=$1 mix=$2 n=$3
-    out="$w/$mode-$mix-$n.out"
+# The module's extra instructions are counted with the clock standing still
+# (libfaketime): httpd formats the Date header and the access log's time
+# once per second and keeps the text for the rest of it, so with a running
+# clock a run's count depended on how many seconds it took (about 100 per
+# request from run to run, the slower side paying more). Frozen, both modes
+# format it once and the difference is the same in every run. The
+# denominator, a request's own count, comes from a run on the real clock:
+# libfaketime's wrappers (time, stat) cost instructions of their own.
+ft=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+frozen=""
+if [ -e "$ft" ]; then
+    frozen="LD_PRELOAD=$ft FAKETIME=2026-01-01_00:00:00 FAKETIME_FMT=%Y-%m-%d_%T DONT_FAKE_MONOTONIC=1"
+else
+    echo "note: libfaketime missing (apt-get install faketime): the extra" \
+         "count varies by about 100 per request between runs" >&2
+fi
+
+measure() {  # mode mix n [real] -> total Ir inside ap_process_request
+    mode=$1 mix=$2 n=$3 clock=$frozen sfx=""
+    if [ "${4:-}" = real ]; then clock="" sfx="-real"; fi
+    out="$w/$mode-$mix-$n$sfx.out"
     # the two configurations live in equally long paths (A: on, B: off),
     # so no path length differs between the modes
     d=A; [ "$mode" = on ] || d=B
-    $as_www valgrind --tool=callgrind --callgrind-out-file="$out" \
+    $as_www env $clock valgrind --tool=callgrind --callgrind-out-file="$out" \
         --toggle-collect=ap_process_request --collect-atstart=no \
-        /usr/sbin/apache2 -X -f "$w/$d/httpd.conf" 2>"$w/$mode-$mix-$n.log" &
+        /usr/sbin/apache2 -X -f "$w/$d/httpd.conf" 2>"$w/$mode-$mix-$n$sfx.log" &
     vp=$!
     i=0
     until curl -s -o /dev/null "$base/"; do
         i=$((i+1))
         if [ $i -ge 300 ] || ! kill -0 $vp 2>/dev/null; then
-            echo "httpd did not start: $w/$mode-$mix-$n.log" >&2; kill $vp 2>/dev/null; return 1
+            echo "httpd did not start: $w/$mode-$mix-$n$sfx.log" >&2; kill $vp 2>/dev/null; return 1
         fi
         sleep 0.2
     done
@@ -109,13 +127,18 @@ while [ -e "$w/A/httpd.pid" ]; do sleep 0.1; done
 cp -p "$w/A/lock/"* "$w/B/lock/" 2>/dev/null || true
 chown -R www-data "$w" 2>/dev/null || true
 
-printf '%-14s %12s %12s %8s\n' mix "off Ir/req" "on Ir/req" "on/off"
+printf '%-14s %12s %12s %8s %8s\n' mix "off Ir/req" "on Ir/req" "extra" "on/off"
 for mix in $mixes; do
     for mode in off on; do
         a=$(measure $mode $mix $N1); b=$(measure $mode $mix $N2)
         eval "ir_$mode=$(( (b - a) / (N2 - N1) ))"
     done
+    extra=$((ir_on - ir_off))
+    if [ -n "$frozen" ]; then
+        a=$(measure off $mix $N1 real); b=$(measure off $mix $N2 real)
+        ir_off=$(( (b - a) / (N2 - N1) ))
+    fi
     # lock_unlock is two requests per round
-    printf '%-14s %12d %12d %8s\n' "$mix" "$ir_off" "$ir_on" \
-        "$(awk -v a="$ir_on" -v b="$ir_off" 'BEGIN{printf "%.3f", a/b}')"
+    printf '%-14s %12d %12d %8d %8s\n' "$mix" "$ir_off" "$((ir_off + extra))" \
+        "$extra" "$(awk -v e="$extra" -v b="$ir_off" 'BEGIN{printf "%.4f", 1 + e/b}')"
 done

@@ -514,6 +514,77 @@ START_TEST(test_fast_ref)
 }
 END_TEST
 
+/* ---- the character classes the scanners share (rwdav_scan.h) ----
+ * Each bit of rwdav_ctype against its definition in RFC 3986 §2-3,
+ * RFC 9110 §8.8.3 (etagc) and the union kept as a bit of its own. */
+
+static int in(const char *set, int c)
+{
+    return c != 0 && strchr(set, c) != NULL;
+}
+
+START_TEST(test_ctype)
+{
+    int c = _i;
+    int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    int digit = c >= '0' && c <= '9';
+    int unreserved = alpha || digit || in("-._~", c);
+    int sub = in("!$&'()*+,;=", c);
+    int path = unreserved || sub || in(":@/", c);
+    const struct { unsigned bit; int want; const char *name; } bits[] = {
+        { RWC_ALPHA, alpha, "ALPHA" },
+        { RWC_DIGIT, digit, "DIGIT" },
+        { RWC_UNRESERVED_EXTRA, in("-._~", c), "UNRESERVED_EXTRA" },
+        { RWC_SUB_DELIM, sub, "SUB_DELIM" },
+        { RWC_HEX, digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'),
+          "HEX" },
+        { RWC_ETAGC, c == 0x21 || (c >= 0x23 && c <= 0x7e) || c >= 0x80,
+          "ETAGC" },
+        { RWC_SCHEME_EXTRA, in("+-.", c), "SCHEME_EXTRA" },
+        { RWC_PATH, path, "PATH" },
+        { RWC_TOKEN, path && c != ')', "TOKEN" },
+    };
+    apr_size_t k;
+
+    for (k = 0; k < sizeof(bits) / sizeof(bits[0]); k++)
+        ck_assert_msg(!RWC_IS(c, bits[k].bit) == !bits[k].want,
+                      "byte 0x%02x: class %s is %d, should be %d", c,
+                      bits[k].name, !!RWC_IS(c, bits[k].bit), bits[k].want);
+}
+END_TEST
+
+/* rwdav_all_class on every length up to 13 (the four-at-a-time loop and
+ * the bytes after it) with the one bad byte at every place. */
+START_TEST(test_all_class)
+{
+    char buf[16];
+    apr_size_t len = (apr_size_t)_i, bad;
+
+    memset(buf, 'a', sizeof(buf));
+    ck_assert_msg(rwdav_all_class(buf, 0, len, RWC_PATH),
+                  "%lu plain bytes", (unsigned long)len);
+    ck_assert_msg(rwdav_all_class(buf, 1, len + 1, RWC_PATH),
+                  "%lu plain bytes from 1", (unsigned long)len);
+    for (bad = 0; bad < len; bad++) {
+        buf[bad] = ' ';
+        ck_assert_msg(!rwdav_all_class(buf, 0, len, RWC_PATH),
+                      "length %lu, space at %lu not seen", (unsigned long)len,
+                      (unsigned long)bad);
+        buf[bad] = ')';
+        ck_assert_msg(rwdav_all_class(buf, 0, len, RWC_PATH)
+                      && !rwdav_all_class(buf, 0, len, RWC_TOKEN),
+                      "length %lu, ')' at %lu", (unsigned long)len,
+                      (unsigned long)bad);
+        buf[bad] = 'a';
+    }
+    /* a bad byte just outside the range is not read as inside */
+    buf[len + 1] = ' ';
+    ck_assert(rwdav_all_class(buf, 1, len + 1, RWC_PATH));
+    buf[0] = ' ';
+    ck_assert(rwdav_all_class(buf, 1, len + 1, RWC_PATH));
+}
+END_TEST
+
 Suite *suite_destination(void)
 {
     Suite *s = suite_create("destination");
@@ -526,6 +597,10 @@ Suite *suite_destination(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("parse_ref_fast");
     tcase_add_loop_test(tc, test_fast_ref, 0, NROWS(fast_rows));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("character_classes");
+    tcase_add_loop_test(tc, test_ctype, 0, 256);
+    tcase_add_loop_test(tc, test_all_class, 0, 14);
     suite_add_tcase(s, tc);
     tc = tcase_create("path_check");
     tcase_add_loop_test(tc, test_path_check, 0, NROWS(pc_rows));
