@@ -164,9 +164,14 @@ static int check_headers(rw_req *q)
             apr_table_setn(h, "Lock-Token", norm);
     }
 
-    if (q->m == RWDAV_M_PROPFIND || q->m == RWDAV_M_COPY
-        || q->m == RWDAV_M_MOVE || q->m == RWDAV_M_LOCK
-        || q->m == RWDAV_M_DELETE) {
+    /* Without a Depth header, PROPFIND's depth is the only one to check:
+     * the others' default, infinity, is always theirs to take (RFC 4918
+     * §9.6.1, §9.8.3, §9.9.2, §9.10.3; the unit tests hold
+     * rwdav_depth_check to that). */
+    if (q->m == RWDAV_M_PROPFIND
+        || (q->h.depth && (q->m == RWDAV_M_COPY || q->m == RWDAV_M_MOVE
+                           || q->m == RWDAV_M_LOCK
+                           || q->m == RWDAV_M_DELETE))) {
         rwdav_depth d = RWDAV_DEPTH_ABSENT;
         v = q->h.depth;
         if (v && (e = rwdav_depth_parse(r->pool, v, strlen(v), &d)) != NULL)

@@ -183,6 +183,27 @@ START_TEST(test_depth_check)
 }
 END_TEST
 
+/* The handler skips rwdav_depth_check when a request has no Depth header,
+ * except for PROPFIND: every other method, on any target and either way
+ * of RetryWithDepthInfinity, takes the default. */
+START_TEST(test_depth_absent_is_propfinds_only)
+{
+    rwdav_method m = (rwdav_method)_i;
+    apr_pool_t *p = unit_pool();
+    int coll, allow;
+
+    for (coll = 0; coll <= 1; coll++)
+        for (allow = 0; allow <= 1; allow++) {
+            rwdav_error *e = rwdav_depth_check(p, m, DABS, coll, allow);
+            if (m != RWDAV_M_PROPFIND)
+                ck_assert_msg(e == NULL, "method %d, collection %d, "
+                              "infinity allowed %d: no Depth refused", m,
+                              coll, allow);
+        }
+    apr_pool_destroy(p);
+}
+END_TEST
+
 Suite *suite_depth(void)
 {
     Suite *s = suite_create("depth");
@@ -192,6 +213,8 @@ Suite *suite_depth(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("depth_check");
     tcase_add_loop_test(tc, test_depth_check, 0, NROWS(check_rows));
+    tcase_add_loop_test(tc, test_depth_absent_is_propfinds_only,
+                        RWDAV_M_OTHER, RWDAV_M_OPTIONS + 1);
     suite_add_tcase(s, tc);
     return s;
 }
