@@ -57,3 +57,30 @@ def test_dav_library_has_no_httpd_header():
         bad = re.findall(r'#include\s*[<"](httpd|http_\w+|ap_\w+|mod_\w+|util_\w+)\.h',
                          text)
         assert not bad, f"{f.name} includes httpd headers {bad}"
+
+
+def _cells(row: str) -> int:
+    """Cells of a Markdown table row. GitHub splits a row at every '|' not
+    escaped, inside `code` too, before it reads anything else."""
+    return len(re.findall(r"(?<!\\)\|", row.strip())) - 1
+
+
+def test_markdown_tables_are_whole():
+    """Every row of every table has its header's number of cells: a row
+    pasted into the wrong table (it happened once in RESULTS.md) shows."""
+    bad = []
+    for doc in ("README.md", "tests/bench/RESULTS.md", "tests/lab/MATRIX.md",
+                "tests/lab/README.md", "dav/RULES.md"):
+        path = TOP / doc
+        if not path.exists():
+            continue
+        want = None
+        for no, line in enumerate(path.read_text().splitlines(), 1):
+            if not line.startswith("|"):
+                want = None
+                continue
+            if want is None:
+                want = _cells(line)
+            elif _cells(line) != want:
+                bad.append(f"{doc}:{no}: {_cells(line)} cells, the header has {want}")
+    assert not bad, "\n".join(bad)
