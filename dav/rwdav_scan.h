@@ -32,8 +32,10 @@ extern const unsigned short rwdav_ctype[256];
 int rwdav_hexval(unsigned char c);
 
 /* Do all bytes v[i..end) have the class bit (one bit: the class bits of
- * the bytes are ANDed, four at a time, without a branch per byte)? Inlined
- * into the scans that sit on every COPY, MOVE and If header. */
+ * the bytes are ANDed, four at a time, without a branch per byte)? Stops
+ * at the first group with a byte outside: the If fast path asks it of the
+ * whole rest of a header that is most often of another shape. Inlined into
+ * the scans that sit on every COPY, MOVE and If header. */
 #if defined(__GNUC__)
 #define RWDAV_HOT_INLINE static inline __attribute__((always_inline))
 #else
@@ -49,7 +51,7 @@ RWDAV_HOT_INLINE int rwdav_all_class(const char *v, apr_size_t i,
              & rwdav_ctype[(unsigned char)v[i + 1]]
              & rwdav_ctype[(unsigned char)v[i + 2]]
              & rwdav_ctype[(unsigned char)v[i + 3]];
-    for (; i < end; i++)
+    for (; i < end && acc; i++)
         acc &= rwdav_ctype[(unsigned char)v[i]];
     return acc != 0;
 }
