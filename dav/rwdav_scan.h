@@ -31,17 +31,18 @@ extern const unsigned short rwdav_ctype[256];
 
 int rwdav_hexval(unsigned char c);
 
-/* Do all bytes v[i..end) have the class bit (one bit: the class bits of
- * the bytes are ANDed, four at a time, without a branch per byte)? Stops
- * at the first group with a byte outside: the If fast path asks it of the
- * whole rest of a header that is most often of another shape. Inlined into
- * the scans that sit on every COPY, MOVE and If header. */
+/* The scanning loops that sit on every COPY, MOVE and If header: GCC and
+ * clang would otherwise keep them out of line, at a call per URI part. */
 #if defined(__GNUC__)
 #define RWDAV_HOT_INLINE static inline __attribute__((always_inline))
 #else
 #define RWDAV_HOT_INLINE static APR_INLINE
 #endif
 
+/* Do all bytes v[i..end) have the class bit (one bit: the class bits of
+ * the bytes are ANDed, four at a time, without a branch per byte)? Stops
+ * at the first group with a byte outside: the If fast path asks it of the
+ * whole rest of a header that is most often of another shape. */
 RWDAV_HOT_INLINE int rwdav_all_class(const char *v, apr_size_t i,
                                      apr_size_t end, unsigned bit)
 {

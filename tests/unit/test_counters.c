@@ -5,6 +5,7 @@
  * untracked, expiry counts abandoned once, and threads updating at once
  * lose no count.
  */
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 
