@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-from httpd import build_request
+from httpd import RUN_GROUP, RUN_USER, build_request
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +195,7 @@ ALONE = [
 ]
 
 
-def alone_conf(root) -> str:
+def alone_conf() -> str:
     """Per directive i: /dav/solo<i>/ holds it alone under the share's bare
     <Directory>; /dav/nest/n<i>/ holds it alone under a <Location> that sets
     a limit to its default value (configured, but no behaviour of its own);
@@ -210,13 +212,15 @@ def alone_conf(root) -> str:
 @pytest.fixture(scope="module")
 def alone_server(httpd_factory, module_path):
     srv = httpd_factory("alone", module_path=module_path, start=False)
-    srv.extra_conf = alone_conf(srv.root)
+    srv.extra_conf = alone_conf()
+    # made on disk: a MKCOL or PUT would meet the very policies under test
     for i in range(len(ALONE)):
+        for d in (f"solo{i}", "nest", f"nest/n{i}", f"ctl{i}"):
+            (srv.share / d).mkdir(exist_ok=True)
+            shutil.chown(srv.share / d, RUN_USER, RUN_GROUP)
         for d in (f"solo{i}", f"nest/n{i}", f"ctl{i}"):
-            (srv.share / d).mkdir(parents=True, exist_ok=True)
             (srv.share / d / "f.txt").write_bytes(b"f\n")
-    import subprocess
-    subprocess.run(["chown", "-R", "www-data:www-data", str(srv.share)], check=False)
+            shutil.chown(srv.share / d / "f.txt", RUN_USER, RUN_GROUP)
     return srv.start()
 
 
