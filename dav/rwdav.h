@@ -2,7 +2,8 @@
  * rwdav: WebDAV request header and body validation (RFC 4918, RFC 9110,
  * [MS-WDV], [MS-WDVSE]) for mod_retrywith.
  *
- * This library depends on APR and libxml2 only; it never includes an httpd
+ * This library depends on APR, APR-util (apr_xml, mod_dav's XML parser) and
+ * expat only; it never includes an httpd
  * header, so unit tests and fuzzers link it directly.
  *
  * Conventions:
@@ -234,9 +235,6 @@ rwdav_error *rwdav_locktoken_parse(apr_pool_t *p, const char *v,
                                    const char **token, const char **normalized);
 
 /* ---- Request bodies (§14, §9.1, §9.2, §9.10) ---- */
-/* Initialises libxml2 once per process (call before threads start). */
-void rwdav_init(void);
-
 typedef enum {
     RWDAV_BODY_PROPFIND,
     RWDAV_BODY_PROPPATCH,
@@ -256,10 +254,10 @@ rwdav_error *rwdav_body_feed(rwdav_body *b, const char *buf, apr_size_t len);
 rwdav_error *rwdav_body_finish(rwdav_body *b);
 /* Bytes fed so far. */
 apr_size_t rwdav_body_size(const rwdav_body *b);
-/* Judge with libxml2 alone, without the fast scanner (call before the
- * first feed): for differential tests and benchmarks; the verdict is the
- * same either way. */
-void rwdav_body_libxml2_only(rwdav_body *b);
+/* Judge with apr_xml alone, without the fast scanner (call before the
+ * first feed): for differential tests and benchmarks; the verdict and the
+ * recorded names are the same either way. */
+void rwdav_body_parser_only(rwdav_body *b);
 
 /* What the 449 policies ask of a body, recorded only after
  * rwdav_body_collect() (call it before the first feed). */
@@ -272,10 +270,15 @@ typedef enum {
 
 void rwdav_body_collect(rwdav_body *b);
 rwdav_propfind_form rwdav_body_form(const rwdav_body *b);
-/* "{namespace}local" of each property a PROPPATCH sets (DAV:set) or a
- * PROPFIND names (DAV:prop); array of const char *. */
+/* "{namespace}local" of each property a PROPFIND names (DAV:prop), or
+ * that a PROPPATCH leaves stored: DAV:set and DAV:remove applied in
+ * document order, as mod_dav applies them (valid after a successful
+ * rwdav_body_finish). Names are apr_xml's: a prefix starting with "xml"
+ * stays in a name with no namespace ("{}xmlp:a"), a namespace name is
+ * the decoded attribute value. Array of const char *. */
 const apr_array_header_t *rwdav_body_props(const rwdav_body *b);
-/* 1 when a lockinfo carries DAV:owner */
+/* 1 when a lockinfo carries a DAV:owner with content: an element, or text
+ * that is not all white space (an empty owner names nobody). */
 int rwdav_body_has_owner(const rwdav_body *b);
 
 /* A property name as policies write it: "{" namespace "}" local, the

@@ -1,12 +1,15 @@
 /* Request bodies of PROPFIND, PROPPATCH and LOCK, checked chunk by chunk
- * while the glue buffers them: well-formedness by the fast scanner
- * (rwdav_xmlscan.c) where it can prove it, else by libxml2's SAX2 push
- * parser over the whole body; the RFC 4918 §14 structure by one small state
- * machine fed by either. No tree is built and the body is not copied. */
+ * while the glue buffers them, and judged as mod_dav will read them: the
+ * fast scanner (rwdav_xmlscan.c) proves the usual bodies in one pass;
+ * anything else goes to APR's XML parser, the very parser mod_dav runs
+ * (apr_xml over expat, with APR's own namespace rules), so that what the
+ * module passes is what mod_dav accepts, under the names mod_dav stores.
+ * One small state machine checks the RFC 4918 §14 structure for both.
+ * The body is not copied. */
 #include <string.h>
 #include <apr_strings.h>
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
+#include <apr_xml.h>
+#include <expat.h>
 
 #include "rwdav.h"
 #include "rwdav_xmlscan.h"
@@ -17,7 +20,7 @@
 enum { C_PROP, C_ALLPROP, C_PROPNAME, C_INCLUDE, C_SETREMOVE,
        C_LOCKSCOPE, C_LOCKTYPE, C_OWNER, C_N };
 
-/* Where the structure check stands; reset when libxml2 takes over. */
+/* Where the structure check stands; reset when APR's parser takes over. */
 typedef struct {
     apr_size_t depth;
     int root_seen;
@@ -26,6 +29,7 @@ typedef struct {
     int l3_ok, l3_other;  /* inside it: wanted / other elements */
     int l2_set;           /* the open level-2 element is DAV:set */
     int l3_prop;          /* the open level-3 element is DAV:prop */
+    int owner_content;    /* DAV:owner holds an element or non-blank text */
 } body_shape;
 
 typedef struct {
@@ -33,19 +37,29 @@ typedef struct {
     apr_size_t n;
 } body_seg;
 
+/* One property of a PROPPATCH, set or removed, in document order. */
+typedef struct {
+    const char *name;
+    int set;
+} prop_op;
+
 struct rwdav_body {
     apr_pool_t *p;
     rwdav_body_kind kind;
     rwdav_limits lim;
     rwdav_xs *xs;         /* the fast path, while it is in charge */
-    apr_array_header_t *segs;   /* of body_seg: the feeds, for libxml2 */
-    xmlParserCtxtPtr ctxt;      /* libxml2, once it is in charge */
+    apr_array_header_t *segs;   /* of body_seg: the feeds, for the parser */
+    apr_xml_parser *apr;        /* mod_dav's parser, once it is in charge */
+    XML_Parser probe;           /* expat alone: DOCTYPE and fault offsets */
+    int doctype;
+    apr_size_t doctype_at;
+    char *pend;                 /* small feeds gathered for the parsers */
+    apr_size_t pend_n;
     apr_size_t fed;
     apr_size_t at;        /* where the fast path stands in the document */
     rwdav_error *err;
     body_shape sh;
-    unsigned char sig[4]; /* the first bytes, for encoding detection */
-    apr_size_t sig_n;
+    apr_array_header_t *ops;    /* of prop_op, once asked (PROPPATCH) */
     apr_array_header_t *props;  /* what the 449 policies need, once asked */
 };
 
@@ -53,13 +67,9 @@ static const char *root_name[] = { "propfind", "propertyupdate", "lockinfo" };
 
 static void fail(rwdav_body *b, int status, const char *why)
 {
-    if (!b->err) {
-        long at = b->ctxt ? xmlByteConsumed(b->ctxt) : (long)b->at;
+    if (!b->err)
         b->err = rwdav_error_make(b->p, status, RWDAV_SUB_BODY, why,
-                                  at >= 0 ? (apr_size_t)at : b->fed);
-    }
-    if (b->ctxt)
-        xmlStopParser(b->ctxt);
+                                  b->xs || b->doctype ? b->at : b->fed);
 }
 
 /* uri and local are counted strings: the fast path's point into the body. */
@@ -74,20 +84,7 @@ static int is_dav(const qname *q, const char *name)
         && !strncmp(q->local, name, q->llen) && !name[q->llen];
 }
 
-static int encoding_ok(const char *enc)
-{
-    static const char *ok[] = { "UTF-8", "UTF-16", "UTF-16LE", "UTF-16BE",
-                                "ISO-8859-1", "US-ASCII", NULL };
-    int i;
-    if (!enc)
-        return 1;
-    for (i = 0; ok[i]; i++)
-        if (!strcasecmp(enc, ok[i]))
-            return 1;
-    return 0;
-}
-
-static void record_prop(rwdav_body *b, const qname *q)
+static const char *clark_name(rwdav_body *b, const qname *q)
 {
     char *s = apr_palloc(b->p, q->ulen + q->llen + 3);
     s[0] = '{';
@@ -96,7 +93,21 @@ static void record_prop(rwdav_body *b, const qname *q)
     s[q->ulen + 1] = '}';
     memcpy(s + q->ulen + 2, q->local, q->llen);
     s[q->ulen + q->llen + 2] = '\0';
-    *(const char **)apr_array_push(b->props) = s;
+    return s;
+}
+
+static void record_prop(rwdav_body *b, const qname *q)
+{
+    *(const char **)apr_array_push(b->props) = clark_name(b, q);
+}
+
+/* mod_dav applies DAV:set and DAV:remove in document order: a property
+ * set and then removed is not stored. */
+static void record_op(rwdav_body *b, const qname *q, int set)
+{
+    prop_op *op = apr_array_push(b->ops);
+    op->name = clark_name(b, q);
+    op->set = set;
 }
 
 /* The structure check, one element at a time. */
@@ -153,8 +164,11 @@ static void elem_start(rwdav_body *b, const qname *q)
                  : "a DAV:propfind element is repeated");
         return;
     }
-    if (sh->depth == 4 && b->props && sh->l2_set && sh->l3_prop)
-        record_prop(b, q);
+    if (sh->depth >= 3 && sh->l2_kind == C_OWNER)
+        sh->owner_content = 1;
+    if (sh->depth == 4 && b->ops && sh->l2_kind == C_SETREMOVE
+        && sh->l3_prop)
+        record_op(b, q, sh->l2_set);
     if (sh->depth == 3) {
         if (b->props && sh->l2_kind == C_PROP)
             record_prop(b, q);
@@ -226,6 +240,14 @@ static void elem_end(rwdav_body *b)
     sh->depth--;
 }
 
+/* Character data inside DAV:owner gives it content (RFC 4918 §14.17: who
+ * holds the lock); blank text does not. */
+static void text_seen(rwdav_body *b)
+{
+    if (b->sh.depth >= 2 && b->sh.l2_kind == C_OWNER)
+        b->sh.owner_content = 1;
+}
+
 /* ---- the fast path's events ---- */
 static int xs_start(void *baton, const char *uri, apr_size_t ulen,
                     const char *local, apr_size_t llen, apr_size_t at)
@@ -245,92 +267,203 @@ static int xs_end(void *baton, apr_size_t at)
     return b->err != NULL;
 }
 
-static const rwdav_xs_events xs_events = { xs_start, xs_end };
-
-/* ---- libxml2's ---- */
-static rwdav_error *check_state(rwdav_body *b);
-
-static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
-                     const xmlChar *uri, int nns, const xmlChar **ns,
-                     int nattr, int ndef, const xmlChar **attrs)
+static void xs_text(void *baton)
 {
-    rwdav_body *b = ctx;
-    qname q;
-
-    if (b->err)
-        return;
-    /* libxml2 goes on after a namespace error; the first fault must win
-     * whatever the chunks, so it is taken now. */
-    if (check_state(b))
-        return;
-    if (b->sh.depth == 0) {
-        const xmlChar *enc = b->ctxt->encoding ? b->ctxt->encoding
-                                               : b->ctxt->input->encoding;
-        if (!encoding_ok((const char *)enc)) {
-            fail(b, 400, "XML encoding not supported: use UTF-8, UTF-16, "
-                         "ISO-8859-1 or US-ASCII");
-            return;
-        }
-    }
-    q.uri = (const char *)uri;
-    q.ulen = uri ? strlen(q.uri) : 0;
-    q.local = (const char *)local;
-    q.llen = strlen(q.local);
-    elem_start(b, &q);
+    text_seen(baton);
 }
 
-static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
-                   const xmlChar *uri)
+static const rwdav_xs_events xs_events = { xs_start, xs_end, xs_text };
+
+/* ---- mod_dav's parser: APR's apr_xml over expat ---- */
+
+/* expat on its own, created as apr_xml creates it (no namespace
+ * processing), sees what apr_xml does not report: a DOCTYPE, and the byte
+ * where a document stops being well-formed. */
+static void XMLCALL on_doctype(void *ud, const XML_Char *name,
+                               const XML_Char *sysid, const XML_Char *pubid,
+                               int has_internal_subset)
 {
-    rwdav_body *b = ctx;
-    if (!b->err && !check_state(b))
-        elem_end(b);
+    rwdav_body *b = ud;
+    b->doctype = 1;
+    b->doctype_at = (apr_size_t)XML_GetCurrentByteIndex(b->probe);
+    XML_StopParser(b->probe, XML_FALSE);
 }
 
-static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *eid,
-                       const xmlChar *sid)
-{
-    fail(ctx, 400, "a DOCTYPE is not allowed in a WebDAV request body");
-}
-
-static void on_entity(void *ctx, const xmlChar *name, int type,
-                      const xmlChar *pid, const xmlChar *sid, xmlChar *content)
-{
-    fail(ctx, 400, "entity declarations are not allowed");
-}
-
-static void on_error(void *ctx, xmlErrorPtr e)
-{
-    /* Recorded by the state check after each chunk; nothing is printed. */
-}
-
-/* Only what the rules need: no tree, no text, no entity handling. */
-static const xmlSAXHandler sax = {
-    .internalSubset = on_doctype,
-    .externalSubset = on_doctype,
-    .entityDecl = on_entity,
-    .initialized = XML_SAX2_MAGIC,
-    .startElementNs = on_start,
-    .endElementNs = on_end,
-    .serror = on_error,
-};
-
-static apr_status_t body_cleanup(void *data)
+static apr_status_t probe_cleanup(void *data)
 {
     rwdav_body *b = data;
-    if (b->ctxt) {
-        if (b->ctxt->myDoc)
-            xmlFreeDoc(b->ctxt->myDoc);
-        xmlFreeParserCtxt(b->ctxt);
-        b->ctxt = NULL;
+    if (b->probe) {
+        XML_ParserFree(b->probe);
+        b->probe = NULL;
     }
     return APR_SUCCESS;
 }
 
-void rwdav_init(void)
+static rwdav_error *probe_feed(rwdav_body *b, const char *buf,
+                               apr_size_t len, int final)
 {
-    /* never paired with xmlCleanupParser: other modules share libxml2 */
-    xmlInitParser();
+    if (XML_Parse(b->probe, buf, (int)len, final) != XML_STATUS_ERROR)
+        return NULL;
+    if (b->doctype) {
+        b->at = b->doctype_at;
+        fail(b, 400, "a DOCTYPE is not allowed in a WebDAV request body");
+    }
+    else if (!b->err)
+        b->err = rwdav_error_make(b->p, 400, RWDAV_SUB_BODY,
+                                  apr_psprintf(b->p, "XML is not well-formed"
+                                               " (%s)", XML_ErrorString(
+                                               XML_GetErrorCode(b->probe))),
+                                  (apr_size_t)XML_GetCurrentByteIndex(
+                                      b->probe));
+    return b->err;
+}
+
+/* apr_xml's verdict: besides expat's, its namespace rules (an undeclared
+ * prefix, xmlns:p=""). */
+static rwdav_error *apr_verdict(rwdav_body *b)
+{
+    char msg[200];
+    apr_xml_parser_geterror(b->apr, msg, sizeof(msg));
+    fail(b, 400, apr_psprintf(b->p, "XML is not namespace-well-formed as "
+                              "mod_dav reads it (%s)", msg));
+    return b->err;
+}
+
+static rwdav_error *xml_feed(rwdav_body *b, const char *buf, apr_size_t len)
+{
+    if (!b->apr) {
+        b->probe = XML_ParserCreate(NULL);
+        if (!b->probe) {
+            fail(b, 500, "XML parser unavailable");
+            return b->err;
+        }
+        apr_pool_cleanup_register(b->p, b, probe_cleanup,
+                                  apr_pool_cleanup_null);
+        XML_SetUserData(b->probe, b);
+        XML_SetDoctypeDeclHandler(b->probe, on_doctype, NULL);
+        b->apr = apr_xml_parser_create(b->p);
+    }
+    if (probe_feed(b, buf, len, 0))
+        return b->err;
+    if (apr_xml_parser_feed(b->apr, buf, len) != APR_SUCCESS)
+        return apr_verdict(b);
+    return NULL;
+}
+
+/* expat parses a token cut by a feed boundary again from its start at
+ * every feed: a body that trickles in byte by byte would cost the square
+ * of its length. Small feeds are gathered into runs of XML_RUN bytes. */
+#define XML_RUN 8192
+
+static rwdav_error *xml_flush(rwdav_body *b)
+{
+    apr_size_t n = b->pend_n;
+    b->pend_n = 0;
+    return n ? xml_feed(b, b->pend, n) : b->err;
+}
+
+static rwdav_error *xml_chunk(rwdav_body *b, const char *buf, apr_size_t len)
+{
+    if (b->pend_n + len > XML_RUN && xml_flush(b))
+        return b->err;
+    if (len >= XML_RUN)
+        return xml_feed(b, buf, len);
+    if (!b->pend)
+        b->pend = apr_palloc(b->p, XML_RUN);
+    memcpy(b->pend + b->pend_n, buf, len);
+    b->pend_n += len;
+    return NULL;
+}
+
+/* Does text hold anything but XML white space? */
+static int has_content(const apr_text_header *h)
+{
+    const apr_text *t;
+    const char *c;
+    for (t = h->first; t; t = t->next)
+        for (c = t->text; *c; c++)
+            if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r')
+                return 1;
+    return 0;
+}
+
+/* apr_xml keeps a namespace name as it will write it back (apr_xml_quote_
+ * string); the name itself, as a client means it, is that text unquoted. */
+static const char *ns_name(apr_pool_t *p, const char *quoted)
+{
+    static const struct { const char *ent; char c; } q[] = {
+        { "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' }
+    };
+    char *out, *o;
+    const char *s;
+    int k;
+
+    if (!strchr(quoted, '&'))
+        return quoted;
+    out = o = apr_palloc(p, strlen(quoted) + 1);
+    for (s = quoted; *s;) {
+        for (k = 0; k < 4; k++) {
+            apr_size_t n = strlen(q[k].ent);
+            if (!strncmp(s, q[k].ent, n)) {
+                *o++ = q[k].c;
+                s += n;
+                break;
+            }
+        }
+        if (k == 4)
+            *o++ = *s++;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The tree apr_xml built, in document order, through the same structure
+ * check as the fast path. Depth is bounded by xml_depth: elem_start fails
+ * past it. */
+static void walk(rwdav_body *b, const char **uris, const apr_xml_elem *e)
+{
+    const apr_xml_elem *c;
+    qname q;
+
+    q.uri = e->ns >= 0 ? uris[e->ns] : NULL;
+    q.ulen = q.uri ? strlen(q.uri) : 0;
+    q.local = e->name;
+    q.llen = strlen(e->name);
+    elem_start(b, &q);
+    if (b->err)
+        return;
+    if (has_content(&e->first_cdata))
+        text_seen(b);
+    for (c = e->first_child; c && !b->err; c = c->next) {
+        walk(b, uris, c);
+        if (!b->err && has_content(&c->following_cdata))
+            text_seen(b);
+    }
+    if (!b->err)
+        elem_end(b);
+}
+
+static rwdav_error *xml_finish(rwdav_body *b)
+{
+    apr_xml_doc *doc = NULL;
+    const char **uris;
+    int k;
+
+    if (xml_flush(b) || probe_feed(b, NULL, 0, 1))
+        return b->err;
+    if (apr_xml_parser_done(b->apr, &doc) != APR_SUCCESS)
+        return apr_verdict(b);
+    if (!doc || !doc->root) {
+        fail(b, 400, "no root element");
+        return b->err;
+    }
+    uris = apr_palloc(b->p, sizeof(*uris) * (doc->namespaces->nelts + 1));
+    for (k = 0; k < doc->namespaces->nelts; k++) {
+        const char *u = APR_XML_GET_URI_ITEM(doc->namespaces, k);
+        uris[k] = *u ? ns_name(b->p, u) : NULL;
+    }
+    walk(b, uris, doc->root);
+    return b->err;
 }
 
 rwdav_body *rwdav_body_create(apr_pool_t *p, rwdav_body_kind kind,
@@ -347,70 +480,13 @@ rwdav_body *rwdav_body_create(apr_pool_t *p, rwdav_body_kind kind,
     return b;
 }
 
-void rwdav_body_libxml2_only(rwdav_body *b)
+void rwdav_body_parser_only(rwdav_body *b)
 {
     b->xs = NULL;
 }
 
-static rwdav_error *check_state(rwdav_body *b)
-{
-    if (!b->err && b->ctxt && !b->ctxt->wellFormed)
-        fail(b, 400, apr_psprintf(b->p, "XML is not well-formed "
-                                  "(libxml2 error %d)", b->ctxt->errNo));
-    if (!b->err && b->ctxt && !b->ctxt->nsWellFormed)
-        fail(b, 400, apr_psprintf(b->p, "XML is not namespace-well-formed "
-                                  "(libxml2 error %d)", b->ctxt->errNo));
-    return b->err;
-}
-
-/* Encodings libxml2 detects from the first bytes without a declaration
- * but expat (mod_dav's parser) does not read: UCS-4 and EBCDIC. */
-static int odd_signature(const unsigned char *s, apr_size_t n)
-{
-    static const unsigned char sig[][4] = {
-        { 0, 0, 0, 0x3C }, { 0x3C, 0, 0, 0 }, { 0, 0, 0x3C, 0 },
-        { 0, 0x3C, 0, 0 }, { 0x4C, 0x6F, 0xA7, 0x94 },
-        { 0, 0, 0xFE, 0xFF }, { 0xFF, 0xFE, 0, 0 } };
-    apr_size_t i;
-    if (n < 4)
-        return 0;
-    for (i = 0; i < sizeof(sig) / sizeof(sig[0]); i++)
-        if (!memcmp(s, sig[i], 4))
-            return 1;
-    return 0;
-}
-
-static rwdav_error *xml_chunk(rwdav_body *b, const char *buf, apr_size_t len)
-{
-    if (!b->ctxt) {
-        /* libxml2 copies the handler, so one constant serves every thread */
-        b->ctxt = xmlCreatePushParserCtxt((xmlSAXHandler *)&sax, b, NULL, 0,
-                                          NULL);
-        if (!b->ctxt) {
-            b->err = rwdav_error_make(b->p, 500, RWDAV_SUB_BODY,
-                                      "XML parser unavailable", 0);
-            return b->err;
-        }
-        apr_pool_cleanup_register(b->p, b, body_cleanup,
-                                  apr_pool_cleanup_null);
-        xmlCtxtUseOptions(b->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR
-                                   | XML_PARSE_NOWARNING);
-    }
-    if (b->sig_n < 4) {
-        apr_size_t k;
-        for (k = 0; k < len && b->sig_n < 4; k++)
-            b->sig[b->sig_n++] = (unsigned char)buf[k];
-        if (b->sig_n == 4 && odd_signature(b->sig, 4)) {
-            fail(b, 400, "XML encoding not supported: use UTF-8, UTF-16, "
-                         "ISO-8859-1 or US-ASCII");
-            return b->err;
-        }
-    }
-    xmlParseChunk(b->ctxt, buf, (int)len, 0);
-    return check_state(b);
-}
-
-/* The fast path gave up: libxml2 judges the whole body from its start. */
+/* The fast path gave up: mod_dav's parser judges the whole body from its
+ * start. */
 static rwdav_error *hand_over(rwdav_body *b)
 {
     int k;
@@ -420,6 +496,8 @@ static rwdav_error *hand_over(rwdav_body *b)
     b->sh.l2_kind = -1;
     if (b->props)
         b->props->nelts = 0;
+    if (b->ops)
+        b->ops->nelts = 0;
     for (k = 0; k < b->segs->nelts && !b->err; k++) {
         const body_seg *sg = &APR_ARRAY_IDX(b->segs, k, body_seg);
         xml_chunk(b, sg->p, sg->n);
@@ -461,10 +539,26 @@ rwdav_error *rwdav_body_feed(rwdav_body *b, const char *buf, apr_size_t len)
      * went wrong before the cap, 413 for one that was fine until it. */
     if (fit && parse(b, buf, fit))
         return b->err;
+    if (!b->xs && xml_flush(b))
+        return b->err;
     b->fed += len - fit;
     b->err = rwdav_error_make(b->p, 413, RWDAV_SUB_BODY,
                               "request body too large", b->lim.body_bytes);
     return b->err;
+}
+
+/* What a PROPPATCH leaves stored: each name's last operation wins. */
+static void settle_ops(rwdav_body *b)
+{
+    int i, j;
+    for (i = 0; i < b->ops->nelts; i++) {
+        const prop_op *op = &APR_ARRAY_IDX(b->ops, i, prop_op);
+        for (j = i + 1; j < b->ops->nelts; j++)
+            if (!strcmp(APR_ARRAY_IDX(b->ops, j, prop_op).name, op->name))
+                break;
+        if (op->set && j == b->ops->nelts)
+            *(const char **)apr_array_push(b->props) = op->name;
+    }
 }
 
 rwdav_error *rwdav_body_finish(rwdav_body *b)
@@ -478,18 +572,15 @@ rwdav_error *rwdav_body_finish(rwdav_body *b)
                                       "body", 0);
         return b->err;
     }
-    if (b->xs) {
-        /* the structure was checked as each element closed */
-        if (rwdav_xs_finish(b->xs) == RWDAV_XS_OK)
-            return b->err;
-        if (hand_over(b))
-            return b->err;
-    }
-    xmlParseChunk(b->ctxt, NULL, 0, 1);
-    if (check_state(b))
+    if (b->xs && rwdav_xs_finish(b->xs) != RWDAV_XS_OK && hand_over(b))
+        return b->err;
+    /* the fast path checked the structure as each element closed */
+    if (!b->xs && xml_finish(b))
         return b->err;
     if (!b->sh.root_seen)
         fail(b, 400, "no root element");
+    if (!b->err && b->ops)
+        settle_ops(b);
     return b->err;
 }
 
@@ -501,6 +592,8 @@ apr_size_t rwdav_body_size(const rwdav_body *b)
 void rwdav_body_collect(rwdav_body *b)
 {
     b->props = apr_array_make(b->p, 4, sizeof(const char *));
+    if (b->kind == RWDAV_BODY_PROPPATCH)
+        b->ops = apr_array_make(b->p, 4, sizeof(prop_op));
 }
 
 rwdav_propfind_form rwdav_body_form(const rwdav_body *b)
@@ -521,7 +614,7 @@ const apr_array_header_t *rwdav_body_props(const rwdav_body *b)
 
 int rwdav_body_has_owner(const rwdav_body *b)
 {
-    return b->sh.count[C_OWNER] > 0;
+    return b->sh.count[C_OWNER] > 0 && b->sh.owner_content;
 }
 
 int rwdav_propname_ok(const char *s)
@@ -533,5 +626,14 @@ int rwdav_propname_ok(const char *s)
     for (; s < close; s++)
         if ((unsigned char)*s < 0x21 || (unsigned char)*s >= 0x7f)
             return 0;
-    return xmlValidateNCName((const xmlChar *)close + 1, 0) == 0;
+    /* an ASCII NCName: the names policies are written with */
+    for (s = close + 1; *s; s++) {
+        int c = (unsigned char)*s;
+        int start = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+                    || c == '_';
+        if (!start && (s == close + 1
+                       || !((c >= '0' && c <= '9') || c == '-' || c == '.')))
+            return 0;
+    }
+    return 1;
 }

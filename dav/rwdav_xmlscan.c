@@ -4,15 +4,15 @@
  * namespace declarations with plain absolute URIs, text, comments, the five
  * predefined entities and character references. Everything else (DOCTYPE,
  * CDATA, processing instructions, other bytes, a token cut by a feed
- * boundary, anything unusual in a namespace declaration) goes to libxml2. */
+ * boundary, anything unusual in a namespace declaration, a prefix that
+ * starts with "xml", a name with two colons) goes to apr_xml. */
 #include <string.h>
 #include <apr_strings.h>
 
 #include "rwdav_scan.h"
 #include "rwdav_xmlscan.h"
 
-/* Well under libxml2's own limits (50,000-byte names, 10 MB tokens), so
- * the scanner never accepts what libxml2 refuses for size. */
+/* Caps of the fast path only: past them, apr_xml judges. */
 #define XS_MAX_NAME   1000
 #define XS_MAX_ATTRS  32
 #define XS_MAX_BYTES  4000000
@@ -149,8 +149,9 @@ static int valid_char(unsigned long c)
         || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
 }
 
-/* At '&': a predefined entity or a character reference of a valid Char. */
-static int reference(const char *s, apr_size_t n, apr_size_t *i)
+/* At '&': a predefined entity or a character reference of a valid Char.
+ * *blank tells whether it stands for XML white space. */
+static int reference(const char *s, apr_size_t n, apr_size_t *i, int *blank)
 {
     apr_size_t j = *i + 1, st;
     unsigned long v = 0;
@@ -167,6 +168,7 @@ static int reference(const char *s, apr_size_t n, apr_size_t *i)
         if (j == st || j >= n || s[j] != ';' || j - st > 8 || !valid_char(v))
             return 0;
         *i = j + 1;
+        *blank = v == 0x20 || v == 0x9 || v == 0xA || v == 0xD;
         return 1;
     }
     for (st = j; j < n && j - st < 5 && s[j] != ';'; j++)
@@ -178,6 +180,7 @@ static int reference(const char *s, apr_size_t n, apr_size_t *i)
         && !LIT(s + st, j - st, "quot"))
         return 0;
     *i = j + 1;
+    *blank = 0;
     return 1;
 }
 
@@ -202,7 +205,7 @@ static int comment(const char *s, apr_size_t n, apr_size_t *i)
     }
 }
 
-/* A namespace name libxml2's URI parser surely accepts and that is
+/* A namespace name that apr_xml keeps as it is (nothing to quote) and that is
  * absolute: scheme ":" [ "//" reg-name [ ":" port ] ] *( pchar / "/" /
  * "?" ), without percent-encoding, fragments or IP literals. */
 static int plain_uri(const char *s, apr_size_t n)
@@ -233,7 +236,7 @@ static int plain_uri(const char *s, apr_size_t n)
             return 0;
     }
     /* pchar without percent-encoding, "/" and "?"; no "'" either: the
-     * scanner need only prove what clients send, and libxml2 judges the
+     * scanner need only prove what clients send, and apr_xml judges the
      * rest */
     for (; i < n; i++)
         if (!((RWC_IS(s[i], RWC_PATH) && s[i] != '\'') || s[i] == '?'))
@@ -332,7 +335,7 @@ static rwdav_xs_result start_tag(rwdav_xs *x, const char *s, apr_size_t n,
                                  apr_size_t *i, int *empty)
 {
     xs_attr a[XS_MAX_ATTRS];
-    int na = 0, mark = x->ns->nelts;
+    int na = 0, mark = x->ns->nelts, blank;
     apr_size_t j = *i + 1, qs = j, ql, pl;
     const xs_ns *b;
     xs_open *o;
@@ -377,7 +380,7 @@ static rwdav_xs_result start_tag(rwdav_xs *x, const char *s, apr_size_t n,
             a[na].plain = 0;
             if (s[j] == '\t' || s[j] == '\n' || s[j] == '\r')
                 j++;
-            else if (s[j] != '&' || !reference(s, n, &j))
+            else if (s[j] != '&' || !reference(s, n, &j, &blank))
                 return RWDAV_XS_BAIL;
         }
         a[na].val = s + vs;
@@ -391,8 +394,12 @@ static rwdav_xs_result start_tag(rwdav_xs *x, const char *s, apr_size_t n,
     if (!declare(x, a, na) || !attrs_unique(x, a, na))
         return RWDAV_XS_BAIL;
     if (pl) {
-        if (LIT(s + qs, pl, "xml") || LIT(s + qs, pl, "xmlns")
-            || !(b = lookup(x, s + qs, pl)))
+        /* apr_xml puts a prefix that starts with "xml" (any case) in no
+         * namespace, keeping it in the name: left to apr_xml to name */
+        if (pl >= 3 && (s[qs] | 0x20) == 'x' && (s[qs + 1] | 0x20) == 'm'
+            && (s[qs + 2] | 0x20) == 'l')
+            return RWDAV_XS_BAIL;
+        if (!(b = lookup(x, s + qs, pl)))
             return RWDAV_XS_BAIL;
     }
     else {
@@ -482,6 +489,15 @@ static int xml_decl(const char *s, apr_size_t n, apr_size_t *i)
     return 1;
 }
 
+static int all_blank(const char *s, apr_size_t n)
+{
+    apr_size_t k;
+    for (k = 0; k < n; k++)
+        if (!XC(s[k], X_WS))
+            return 0;
+    return 1;
+}
+
 /* Markup outside the root element: whitespace and comments only. */
 static rwdav_xs_result misc(rwdav_xs *x, const char *s, apr_size_t n,
                             apr_size_t *i)
@@ -513,29 +529,40 @@ static rwdav_xs_result content(rwdav_xs *x, const char *s, apr_size_t n,
                                apr_size_t *i)
 {
     apr_size_t st = *i;
-    int empty = 0;
+    int empty = 0, blank;
     rwdav_xs_result r;
 
     while (*i < n && XC(s[*i], X_TEXT))
         (*i)++;
-    if (*i > st)
+    if (*i > st) {
         x->brackets = 0;
+        if (x->ev->text && !all_blank(s + st, *i - st))
+            x->ev->text(x->baton);
+    }
     if (*i >= n)
         return RWDAV_XS_OK;
     switch (s[*i]) {
     case ']':
         x->brackets++;
         (*i)++;
+        if (x->ev->text)
+            x->ev->text(x->baton);
         return RWDAV_XS_OK;
     case '>':
         if (x->brackets >= 2)
             return RWDAV_XS_BAIL;      /* "]]>" in text */
         x->brackets = 0;
         (*i)++;
+        if (x->ev->text)
+            x->ev->text(x->baton);
         return RWDAV_XS_OK;
     case '&':
         x->brackets = 0;
-        return reference(s, n, i) ? RWDAV_XS_OK : RWDAV_XS_BAIL;
+        if (!reference(s, n, i, &blank))
+            return RWDAV_XS_BAIL;
+        if (!blank && x->ev->text)
+            x->ev->text(x->baton);
+        return RWDAV_XS_OK;
     case '<':
         break;
     default:

@@ -1,9 +1,10 @@
 /* The fast path of body validation (internal to dav/): a scanner that
- * proves the common request bodies well-formed in one pass, without
- * libxml2, and reports their elements. It never refuses anything itself:
- * whatever it cannot prove well-formed and namespace-well-formed exactly as
- * libxml2 2.9 would judge it, it hands back (RWDAV_XS_BAIL), and rwdav_body
- * runs libxml2 over the whole body, so the verdict stays libxml2's. */
+ * proves the common request bodies well-formed in one pass and reports
+ * their elements under the names mod_dav's parser (APR's apr_xml over
+ * expat) gives them. It never refuses anything itself: whatever it cannot
+ * prove is judged and named exactly as apr_xml would, it hands back
+ * (RWDAV_XS_BAIL), and rwdav_body runs apr_xml over the whole body, so the
+ * verdict stays mod_dav's. */
 #ifndef RWDAV_XMLSCAN_H
 #define RWDAV_XMLSCAN_H
 
@@ -17,11 +18,13 @@ typedef struct {
     int (*start)(void *baton, const char *uri, apr_size_t ulen,
                  const char *local, apr_size_t llen, apr_size_t at);
     int (*end)(void *baton, apr_size_t at);
+    /* Character data that is not all white space, in the open element. */
+    void (*text)(void *baton);
 } rwdav_xs_events;
 
 typedef enum {
     RWDAV_XS_OK = 0,    /* all bytes so far scanned: go on */
-    RWDAV_XS_BAIL,      /* not provable here: ask libxml2 */
+    RWDAV_XS_BAIL,      /* not provable here: ask apr_xml */
     RWDAV_XS_STOP       /* an event callback stopped the scan */
 } rwdav_xs_result;
 

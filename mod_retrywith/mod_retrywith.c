@@ -14,7 +14,6 @@
 static int rw_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
-    rwdav_init();
     rw_policy_default_secret(pconf);
     rw_status_init(s);
     if (!ap_find_linked_module("mod_dav.c")) {

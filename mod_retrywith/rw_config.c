@@ -77,9 +77,9 @@ static const struct {
     apr_size_t off;
     apr_int64_t max;
 } limit_names[] = {
-    /* libxml2 takes chunk lengths as int */
+    /* expat takes chunk lengths as int */
     { "body", offsetof(rwdav_limits, body_bytes), 2147483647 },
-    /* libxml2 and mod_dav's expat stop at 256 levels themselves */
+    /* Debian's apr_xml (mod_dav's parser) stops at 256 levels itself */
     { "xml-depth", offsetof(rwdav_limits, xml_depth), 256 },
     { "if-lists", offsetof(rwdav_limits, if_lists), 100000 },
     { "if-conditions", offsetof(rwdav_limits, if_conditions), 100000 },

@@ -53,7 +53,7 @@ static run_result run(apr_pool_t *p, rwdav_body_kind kind,
 
     r.b = rwdav_body_create(p, kind, lim);
     if (xml_only)
-        rwdav_body_libxml2_only(r.b);
+        rwdav_body_parser_only(r.b);
     r.err = NULL;
     if (collect)
         rwdav_body_collect(r.b);

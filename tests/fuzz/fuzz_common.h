@@ -61,7 +61,6 @@ static inline void fuzz_init_once(void)
         fprintf(stderr, "apr_initialize failed\n");
         abort();
     }
-    rwdav_init();
     fuzz_ready = 1;
 }
 

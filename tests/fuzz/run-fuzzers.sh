@@ -30,7 +30,7 @@
 #               run goes on after the first crash (default 0: stop at it)
 #
 # Needs clang with compiler-rt's libFuzzer (Debian: libclang-rt-14-dev, with
-# clang-14), the APR and libxml2 development files, pkg-config.
+# clang-14), the APR, APR-util and expat development files, pkg-config.
 #
 # Exit status: 0 when no target crashed, 1 when one did, 2 on a build error.
 set -eu
@@ -59,9 +59,7 @@ FUZZ_FLAGS="$FUZZ_FLAGS -fno-sanitize-recover=undefined ${FUZZ_DEFINES:-}"
 FUZZ_ARGS=${FUZZ_ARGS:-}
 FUZZ_FORK=${FUZZ_FORK:-0}
 APR_CFLAGS="-I/usr/include/apr-1.0 $(pkg-config --cflags apr-1 2>/dev/null || true)"
-XML2_CFLAGS=$(pkg-config --cflags libxml-2.0)
-XML2_LIBS=$(pkg-config --libs libxml-2.0)
-INCS="$APR_CFLAGS $XML2_CFLAGS -I$top/dav -I$here"
+INCS="$APR_CFLAGS -I$top/dav -I$here"
 
 for t in $targets; do
     if [ ! -f "$here/fuzz_$t.c" ]; then
@@ -98,7 +96,7 @@ for t in $targets; do
     echo "== $t: building $bin"
     # shellcheck disable=SC2086
     $CC $FUZZ_FLAGS $INCS "$here/fuzz_$t.c" $objs "$build/obj/pool_shim.o" \
-        -o "$bin" -lapr-1 $XML2_LIBS -ldl || exit 2
+        -o "$bin" -lapr-1 -laprutil-1 -lexpat -ldl || exit 2
 
     mkdir -p "$corpus" "$crashes"
     # the committed seeds, minus the inputs that still crash on purpose

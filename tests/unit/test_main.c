@@ -5,8 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <libxml/parser.h>
-
 #include "unit.h"
 
 apr_pool_t *unit_pool(void)
@@ -142,8 +140,6 @@ int main(void)
         return EXIT_FAILURE;
     }
     atexit(apr_terminate);
-    xmlInitParser();
-    rwdav_init();
 
     sr = srunner_create(suite_depth());
     srunner_add_suite(sr, suite_flags());
