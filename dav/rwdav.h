@@ -68,9 +68,13 @@ typedef struct rwdav_limits {
     apr_size_t timeout_types;   /* TimeTypes in one Timeout header */
 } rwdav_limits;
 
-#define RWDAV_DEFAULT_HEADER_LEN     8192
-#define RWDAV_DEFAULT_IF_LISTS       64
-#define RWDAV_DEFAULT_IF_CONDITIONS  256
+/* No cap of the module's own on header length and If lists: httpd's
+ * LimitRequestFieldSize bounds every header, and a real client's If header
+ * (svn's DELETE of a directory of locked files) holds a list per file. */
+#define RWDAV_UNLIMITED              ((apr_size_t)-1)
+#define RWDAV_DEFAULT_HEADER_LEN     RWDAV_UNLIMITED
+#define RWDAV_DEFAULT_IF_LISTS       RWDAV_UNLIMITED
+#define RWDAV_DEFAULT_IF_CONDITIONS  RWDAV_UNLIMITED
 #define RWDAV_DEFAULT_BODY_BYTES     1000000
 #define RWDAV_DEFAULT_XML_DEPTH      64
 #define RWDAV_DEFAULT_TIMEOUT_TYPES  16
@@ -124,6 +128,7 @@ typedef struct rwdav_uri {
     rwdav_span authority; /* host[:port] as sent, without userinfo */
     int port;             /* explicit port, or 0 */
     rwdav_span path;      /* raw (still percent-encoded), "/" if empty */
+    int path_absent;      /* the URI had no path at all ("http://h:1") */
     int path_escaped;     /* the path holds a pct-encoding */
     rwdav_span query;     /* raw, without '?'; none without '?' */
     int has_userinfo;
@@ -160,11 +165,30 @@ typedef struct rwdav_destination {
     int rewritten;        /* absolute is set */
 } rwdav_destination;
 
-/* Returns 400.1 for syntax, 502 (sub 1) for another scheme, host or port. */
+/* Returns 400.1 for syntax, 502 (sub 1) for another scheme, host or port
+ * than self's. An http(s) Destination gets the 502 only once it is known
+ * to be well-formed, out->uri filled: the caller may know this server by
+ * other names (rwdav_destination_names) and accept it after all. */
 rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
                                      apr_size_t len, const rwdav_origin *self,
                                      const rwdav_limits *lim,
                                      rwdav_destination *out);
+
+/* Does an http(s) URI name origin o (scheme, host case-blind, port)? */
+int rwdav_destination_names(const rwdav_uri *u, const rwdav_origin *o);
+
+/* o's scheme://host[:port] followed by u's path (no query): the form
+ * mod_dav 2.4 accepts, which compares only the scheme with its own. */
+const char *rwdav_destination_rebase(apr_pool_t *p, const rwdav_uri *u,
+                                     const rwdav_origin *o);
+
+/* COPY and MOVE must not destroy what they copy (RFC 4918 §9.8.5, §9.9.4):
+ * refused 403 (sub 1) when the Destination's path is absent (the root),
+ * the source itself, a collection holding the source, or inside the source.
+ * src is the request's path as httpd decoded it. Paths are compared
+ * decoded, with dot-segments resolved and runs of "/" merged. */
+rwdav_error *rwdav_copymove_check(apr_pool_t *p, const char *src,
+                                  const rwdav_uri *dst);
 
 /* Percent-decodes a path and refuses NUL, bad escapes and dot-segments that
  * climb above "/". Returns NULL and sets *decoded on success; with decoded
@@ -233,6 +257,11 @@ rwdav_error *rwdav_locktoken_parse(apr_pool_t *p, const char *v,
                                    apr_size_t len, const rwdav_limits *lim,
                                    int allow_bare,
                                    const char **token, const char **normalized);
+
+/* Is a lock token (without brackets) one mod_dav_fs can parse, and so one
+ * that can name one of its locks: "opaquelocktoken:" in that case, then a
+ * UUID and nothing else? */
+int rwdav_locktoken_is_fs(const char *token);
 
 /* ---- Request bodies (§14, §9.1, §9.2, §9.10) ---- */
 typedef enum {

@@ -70,6 +70,31 @@ static int same_server(const rwdav_uri *u, const rwdav_origin *self,
            && port == origin_port(self, self_dport);
 }
 
+int rwdav_destination_names(const rwdav_uri *u, const rwdav_origin *o)
+{
+    int dport = u->scheme.p ? default_port(u->scheme.p, u->scheme.len) : 0;
+    int odport = default_port(o->scheme, strlen(o->scheme));
+
+    return dport && dport == odport && u->host.len > 0
+           && same_server(u, o, odport);
+}
+
+const char *rwdav_destination_rebase(apr_pool_t *p, const rwdav_uri *u,
+                                     const rwdav_origin *o)
+{
+    const char *host = o->host;
+    int dport = default_port(o->scheme, strlen(o->scheme));
+    int port = origin_port(o, dport);
+
+    if (strchr(host, ':') && host[0] != '[')
+        host = apr_pstrcat(p, "[", host, "]", NULL);
+    return port == dport
+        ? apr_pstrcat(p, o->scheme, "://", host,
+                      apr_pstrmemdup(p, u->path.p, u->path.len), NULL)
+        : apr_psprintf(p, "%s://%s:%d%.*s", o->scheme, host, port,
+                       (int)u->path.len, u->path.p);
+}
+
 rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
                                      apr_size_t len, const rwdav_origin *self,
                                      const rwdav_limits *lim,
@@ -78,10 +103,10 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
     apr_size_t max = lim->header_len ? lim->header_len
                                      : RWDAV_DEFAULT_HEADER_LEN;
     rwdav_uri *u = &out->uri;
-    const char *why, *host;
+    const char *why;
     apr_size_t off;
     rwdav_error *e = NULL;
-    int self_dport = self->scheme[4] == 's' ? 443 : 80, self_port;
+    int self_dport = self->scheme[4] == 's' ? 443 : 80, foreign = 0;
 
     out->absolute = NULL;
     out->rewritten = 0;
@@ -112,15 +137,9 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
             return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
                                     "userinfo is not allowed in Destination",
                                     u->scheme.len + 3);
-        if (dport != self_dport)
-            return rwdav_error_make(p, 502, RWDAV_SUB_DESTINATION,
-                                    "Destination names another scheme: "
-                                    "this server cannot copy there", 0);
-        if (!same_server(u, self, self_dport))
-            return rwdav_error_make(p, 502, RWDAV_SUB_DESTINATION,
-                                    "Destination names another server "
-                                    "(host or port): this server cannot "
-                                    "copy there", u->scheme.len + 3);
+        /* judged after the path, so that a caller who knows this server
+         * by other names gets a Destination checked in full */
+        foreign = dport != self_dport || !same_server(u, self, self_dport);
     }
 
     /* the scan refused NUL already; escapes or a leading dot may climb */
@@ -133,18 +152,85 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
         e->offset += (apr_size_t)(u->path.p - v);
         return e;
     }
+    if (foreign)
+        return rwdav_error_make(p, 502, RWDAV_SUB_DESTINATION,
+                                "Destination names another server (scheme, "
+                                "host or port): this server cannot copy "
+                                "there", u->scheme.len + 3);
 
     if (u->scheme.p && !u->query.p)
         return NULL;            /* mod_dav takes the value as it is */
-    host = self->host;
-    if (strchr(host, ':') && host[0] != '[')
-        host = apr_pstrcat(p, "[", host, "]", NULL);
-    self_port = origin_port(self, self_dport);
-    out->absolute = (self_port == self_dport)
-        ? apr_pstrcat(p, self->scheme, "://", host,
-                      apr_pstrmemdup(p, u->path.p, u->path.len), NULL)
-        : apr_psprintf(p, "%s://%s:%d%.*s", self->scheme, host, self_port,
-                       (int)u->path.len, u->path.p);
+    out->absolute = rwdav_destination_rebase(p, u, self);
     out->rewritten = 1;
+    return NULL;
+}
+
+/* The path as httpd will map it: decoded, "." and ".." resolved, runs of
+ * "/" merged, no trailing "/" (but "/" itself). */
+static const char *canon_path(apr_pool_t *p, const char *s)
+{
+    char *out = apr_palloc(p, strlen(s) + 2), *o = out;
+
+    while (*s) {
+        const char *seg;
+        apr_size_t n;
+        while (*s == '/')
+            s++;
+        for (seg = s; *s && *s != '/'; s++)
+            ;
+        n = (apr_size_t)(s - seg);
+        if (n == 0 || (n == 1 && seg[0] == '.'))
+            continue;
+        if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+            while (o > out && *--o != '/')
+                ;
+            continue;
+        }
+        *o++ = '/';
+        memcpy(o, seg, n);
+        o += n;
+    }
+    if (o == out)
+        *o++ = '/';
+    *o = '\0';
+    return out;
+}
+
+/* Is a the same as b or a collection above it ("/" is above everything)? */
+static int holds(const char *a, const char *b)
+{
+    apr_size_t n = strlen(a);
+    if (n == 1)
+        return 1;
+    return !strncmp(a, b, n) && (b[n] == '/' || b[n] == '\0');
+}
+
+rwdav_error *rwdav_copymove_check(apr_pool_t *p, const char *src,
+                                  const rwdav_uri *dst)
+{
+    const char *d, *sp;
+
+    if (dst->path_absent)
+        return rwdav_error_make(p, 403, RWDAV_SUB_DESTINATION,
+                                "Destination has no path: it names the "
+                                "root collection, which holds the source",
+                                0);
+    if (rwdav_path_check(p, RWDAV_SUB_DESTINATION, dst->path.p,
+                         dst->path.len, &d))
+        return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
+                                "malformed Destination path", 0);
+    d = canon_path(p, d);
+    sp = canon_path(p, src);
+    if (!strcmp(d, sp))
+        return rwdav_error_make(p, 403, RWDAV_SUB_DESTINATION,
+                                "Destination is the source itself", 0);
+    if (holds(d, sp))
+        return rwdav_error_make(p, 403, RWDAV_SUB_DESTINATION,
+                                "Destination is a collection that holds the "
+                                "source: overwriting it would delete the "
+                                "source", 0);
+    if (holds(sp, d))
+        return rwdav_error_make(p, 403, RWDAV_SUB_DESTINATION,
+                                "Destination lies inside the source", 0);
     return NULL;
 }

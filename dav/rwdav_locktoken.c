@@ -42,3 +42,13 @@ rwdav_error *rwdav_locktoken_parse(apr_pool_t *p, const char *v,
                     : apr_pstrcat(p, "<", *token, ">", NULL);
     return NULL;
 }
+
+int rwdav_locktoken_is_fs(const char *token)
+{
+    int has_path = 1;
+
+    /* mod_dav_fs's parser looks for this exact prefix, then a bare UUID */
+    return !strncmp(token, "opaquelocktoken:", 16)
+           && rwdav_locktoken_uri_ok(token, strlen(token), &has_path)
+           && !has_path;
+}

@@ -248,7 +248,7 @@ static int plain_ref(const char *v, apr_size_t len, int allow_path,
      * string instruction that counts once per word */
     if (u) {
         u->scheme = u->host = u->authority = u->query = none;
-        u->port = u->path_escaped = u->has_userinfo = 0;
+        u->port = u->path_escaped = u->has_userinfo = u->path_absent = 0;
     }
     if (v[0] == '/') {
         if (!allow_path || (len > 1 && v[1] == '/'))
@@ -280,7 +280,7 @@ static int plain_ref(const char *v, apr_size_t len, int allow_path,
     if (u) {
         u->path = span(v, ps, len);
         if (ps == len)
-            u->path.p = "/", u->path.len = 1;
+            u->path.p = "/", u->path.len = 1, u->path_absent = 1;
     }
     return 1;
 }
@@ -347,7 +347,7 @@ const char *rwdav_parse_ref_general(const char *v, apr_size_t len,
         u->path = span(v, ps, i);
         u->path_escaped = escaped;
         if (i == ps)
-            u->path.p = "/", u->path.len = 1;
+            u->path.p = "/", u->path.len = 1, u->path_absent = 1;
     }
     if (i < len) {                      /* v[i] == '?' */
         apr_size_t qs = ++i;

@@ -140,6 +140,49 @@ static void origin_of(request_rec *r, const char *hh, rwdav_origin *o)
 
 #define REFUSE(rq, err, val) rw_refuse((rq)->r, (err), (val))
 
+/* A well-formed Destination that names another scheme, host or port than
+ * the Host the client used is still this server when it names one of the
+ * server's other origins; and mod_dav itself compares only the scheme, so
+ * one with the request's scheme is accepted as mod_dav would (unless
+ * RetryWithStrictAuthority). Then COPY and MOVE must not destroy their
+ * source. The value mod_dav gets names this server in the form it
+ * accepts. */
+static rwdav_error *judge_destination(rw_req *q, const char *v)
+{
+    request_rec *r = q->r;
+    rwdav_origin o;
+    rwdav_destination dest;
+    rwdav_error *e;
+    const char *absolute;
+
+    origin_of(r, q->h.host, &o);
+    e = rwdav_destination_parse(r->pool, v, strlen(v), &o, &q->lim, &dest);
+    absolute = dest.rewritten ? dest.absolute : NULL;
+    if (e && e->status == HTTP_BAD_GATEWAY && dest.uri.host.len) {
+        const rwdav_span *sc = &dest.uri.scheme;
+        int same_scheme = sc->len == strlen(o.scheme)
+                          && !strncasecmp(sc->p, o.scheme, sc->len);
+        if (rw_origin_known(r, q->conf, &dest.uri)
+            || (same_scheme && !RW_FLAG(q->conf->strict_authority, 0))) {
+            e = NULL;
+            if (!same_scheme || dest.uri.query.p)
+                absolute = rwdav_destination_rebase(r->pool, &dest.uri, &o);
+        }
+        else {
+            e->reason = "Destination names a server this one does not know "
+                        "as itself: declare it with ServerName (ServerName "
+                        "https://host behind a TLS front) or ServerAlias, or "
+                        "name the proxy in front with RetryWithTrustedProxy "
+                        "so that its Forwarded or X-Forwarded-* headers count";
+        }
+    }
+    if (!e)
+        e = rwdav_copymove_check(r->pool, r->uri, &dest.uri);
+    if (!e && absolute)
+        apr_table_setn(r->headers_in, "Destination", absolute);
+    return e;
+}
+
 static int check_headers(rw_req *q)
 {
     request_rec *r = q->r;
@@ -158,6 +201,11 @@ static int check_headers(rw_req *q)
         e = rwdav_locktoken_parse(r->pool, v, strlen(v), &q->lim,
                                   RW_FLAG(q->conf->bare_lock_token, 0),
                                   &token, &norm);
+        if (!e && q->fs && !rwdav_locktoken_is_fs(token))
+            e = rwdav_error_make(r->pool, 400, RWDAV_SUB_LOCK_TOKEN,
+                                 "this server's lock tokens are "
+                                 "opaquelocktoken:<UUID>: this one can name "
+                                 "none of its locks", 1);
         if (e)
             return REFUSE(q, e, v);
         if (strcmp(norm, v))
@@ -185,20 +233,14 @@ static int check_headers(rw_req *q)
     }
 
     if (q->m == RWDAV_M_COPY || q->m == RWDAV_M_MOVE) {
-        rwdav_origin o;
-        rwdav_destination dest;
         int ow;
         v = q->h.destination;
         if (!v)
             return REFUSE(q, rwdav_error_make(r->pool, 400,
                           RWDAV_SUB_DESTINATION,
                           "COPY and MOVE need a Destination header", 0), NULL);
-        origin_of(r, q->h.host, &o);
-        e = rwdav_destination_parse(r->pool, v, strlen(v), &o, &q->lim, &dest);
-        if (e)
+        if ((e = judge_destination(q, v)) != NULL)
             return REFUSE(q, e, v);
-        if (dest.rewritten)
-            apr_table_setn(h, "Destination", dest.absolute);
         v = q->h.overwrite;
         if (v && (e = rwdav_overwrite_parse(r->pool, v, strlen(v), &ow)))
             return REFUSE(q, e, v);
@@ -254,8 +296,13 @@ static int check_body(rw_req *q)
     case RWDAV_M_UNLOCK: case RWDAV_M_DELETE:
     case RWDAV_M_COPY: case RWDAV_M_MOVE: {
         int present = 0;
-        /* httpd has already refused a malformed Content-Length */
-        if (cl && strcmp(cl, "0"))
+        /* mod_dav_fs reads no body for these; other providers may (svn
+         * sends its lock tokens in a DELETE body) */
+        if (!q->fs)
+            return OK;
+        /* httpd has already refused a malformed Content-Length: it is
+         * all digits, and "00" is an empty body too */
+        if (cl && cl[strspn(cl, "0")] != '\0')
             present = 1;
         else if (te && (rc = rw_body_present(r, &present)) != OK)
             return rc;
@@ -297,8 +344,9 @@ static int check_body(rw_req *q)
 int rw_handler(request_rec *r)
 {
     const rw_dir_conf *conf;
+    const char *provider;
     rw_req q;
-    int rc, dav;
+    int rc, dav, fs;
 
     if (r->main)
         return DECLINED;
@@ -310,12 +358,18 @@ int rw_handler(request_rec *r)
         && !strcmp(r->handler, RW_STATUS_HANDLER))
         return rw_status_page(r);
     conf = ap_get_module_config(r->per_dir_config, &retrywith_module);
-    if (!RW_FLAG(conf->enabled, 1))
+    if (conf->enabled == 0)
         return DECLINED;
     /* mod_dav_fs leaves GET and HEAD to the default handler; they still
      * get the checks that apply to them where DAV is on. */
-    if (!dav && (r->method_number != M_GET || !rw_dav_provider_name
-                 || !rw_dav_provider_name(r)))
+    provider = rw_dav_provider_name ? rw_dav_provider_name(r) : NULL;
+    if (!dav && (r->method_number != M_GET || !provider))
+        return DECLINED;
+    /* Without the lookup (httpd before 2.4.21) every provider counts as
+     * mod_dav_fs, as before. Another provider (mod_dav_svn, ...) is
+     * checked only where the admin says RetryWith On. */
+    fs = !rw_dav_provider_name || (provider && !strcmp(provider, "filesystem"));
+    if (!fs && conf->enabled != 1)
         return DECLINED;
     find_headers(r, &q.h);
     /* A GET's only rules are If and Translate: most have neither. */
@@ -328,6 +382,7 @@ int rw_handler(request_rec *r)
     q.conf = conf;
     q.lim = conf->in_force;
     q.m = method_of(r);
+    q.fs = fs;
     memset((char *)&q + RW_REQ_ZERO_FROM, 0, RW_REQ_ZERO_LEN);
 
     if (conf->policies)

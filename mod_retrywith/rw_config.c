@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <apr_strings.h>
+#include <apr_network_io.h>
 
 #include "httpd.h"
 #include "http_config.h"
@@ -16,6 +17,7 @@ void *rw_create_dir_conf(apr_pool_t *p, char *dir)
     c->depth_infinity = RW_UNSET;
     c->strict_translate = RW_UNSET;
     c->bare_lock_token = RW_UNSET;
+    c->strict_authority = RW_UNSET;
     rwdav_limits_default(&c->in_force);  /* limits all 0: inherit */
     return c;
 }
@@ -55,6 +57,8 @@ void *rw_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     c->depth_infinity = RW_MERGE(depth_infinity);
     c->strict_translate = RW_MERGE(strict_translate);
     c->bare_lock_token = RW_MERGE(bare_lock_token);
+    c->strict_authority = RW_MERGE(strict_authority);
+    c->trusted = add->trusted ? add->trusted : base->trusted;
     RW_MERGE_LIMIT(header_len);
     RW_MERGE_LIMIT(if_lists);
     RW_MERGE_LIMIT(if_conditions);
@@ -115,12 +119,35 @@ static const char *set_limit(cmd_parms *cmd, void *dconf, const char *name,
     return NULL;
 }
 
+/* Each argument an address or a network (addr/bits, addr/mask); the
+ * addresses of one directive, or of several in one section, add up. */
+static const char *set_trusted(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    rw_dir_conf *c = rw_touch(dconf);
+    char *ip = apr_pstrdup(cmd->pool, arg), *mask = strchr(ip, '/');
+    apr_ipsubnet_t *sub;
+    apr_status_t rv;
+
+    if (mask)
+        *mask++ = '\0';
+    rv = apr_ipsubnet_create(&sub, ip, mask, cmd->pool);
+    if (rv != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not an IP address or "
+                            "network (addr, addr/bits, addr/mask)",
+                            cmd->cmd->name, arg);
+    if (!c->trusted)
+        c->trusted = apr_array_make(cmd->pool, 2, sizeof(apr_ipsubnet_t *));
+    *(apr_ipsubnet_t **)apr_array_push(c->trusted) = sub;
+    return NULL;
+}
+
 const command_rec rw_cmds[] = {
     AP_INIT_FLAG("RetryWith", set_flag,
                  (void *)offsetof(rw_dir_conf, enabled),
                  RSRC_CONF | ACCESS_CONF,
-                 "On (default) checks WebDAV requests here before mod_dav; "
-                 "Off passes them through unchecked"),
+                 "On checks WebDAV requests here before mod_dav, whatever "
+                 "the DAV provider; Off passes them through unchecked; unset "
+                 "(default): on where mod_dav_fs serves, off elsewhere"),
     AP_INIT_FLAG("RetryWithDepthInfinity", set_flag,
                  (void *)offsetof(rw_dir_conf, depth_infinity),
                  RSRC_CONF | ACCESS_CONF,
@@ -136,6 +163,17 @@ const command_rec rw_cmds[] = {
                  RSRC_CONF | ACCESS_CONF,
                  "On accepts a Lock-Token without angle brackets (some "
                  "Windows clients); Off (default) refuses it (400.9)"),
+    AP_INIT_FLAG("RetryWithStrictAuthority", set_flag,
+                 (void *)offsetof(rw_dir_conf, strict_authority),
+                 RSRC_CONF | ACCESS_CONF,
+                 "On refuses (502) a Destination naming a host or port this "
+                 "server does not know as its own; Off (default) accepts "
+                 "one with the request's scheme, as mod_dav does"),
+    AP_INIT_ITERATE("RetryWithTrustedProxy", set_trusted, NULL,
+                    RSRC_CONF | ACCESS_CONF,
+                    "addresses or networks of the proxies in front whose "
+                    "Forwarded / X-Forwarded-Proto, -Host, -Port headers "
+                    "name this server's public origin"),
     AP_INIT_TAKE2("RetryWithLimit", set_limit, NULL, RSRC_CONF | ACCESS_CONF,
                   "RetryWithLimit body|xml-depth|if-lists|if-conditions|"
                   "header-length|timeout-types <n>"),

@@ -11,10 +11,14 @@
 typedef struct {
     int touched;            /* a directive of this module set something here:
                                merging a section without one is free */
-    int enabled;            /* RetryWith */
+    int enabled;            /* RetryWith: unset is on where mod_dav_fs
+                               serves, off for other providers */
     int depth_infinity;     /* RetryWithDepthInfinity */
     int strict_translate;   /* RetryWithStrictTranslate */
     int bare_lock_token;    /* RetryWithBareLockToken */
+    int strict_authority;   /* RetryWithStrictAuthority */
+    apr_array_header_t *trusted;   /* RetryWithTrustedProxy: apr_ipsubnet_t *,
+                                      or NULL */
     rwdav_limits limits;    /* RetryWithLimit set here; 0 = inherit */
     rwdav_limits in_force;  /* own, else inherited, else rwdav's defaults:
                                what a request uses, computed once here */

@@ -33,6 +33,7 @@ typedef struct {
     const rw_dir_conf *conf;
     rwdav_limits lim;
     rwdav_method m;
+    int fs;                        /* mod_dav_fs serves: its own rules apply */
     /* From here to h zeroed per request (RW_REQ_ZERO_FROM): the fields
      * above are set first. */
     int has_if;
@@ -50,6 +51,12 @@ typedef struct {
 
 #define RW_REQ_ZERO_FROM offsetof(rw_req, has_if)
 #define RW_REQ_ZERO_LEN (offsetof(rw_req, h) - RW_REQ_ZERO_FROM)
+
+/* Does an http(s) Destination name this server by one of its other
+ * origins: ServerName, ServerAlias, or what a trusted proxy forwards
+ * (rw_origin.c)? */
+int rw_origin_known(request_rec *r, const rw_dir_conf *conf,
+                    const rwdav_uri *u);
 
 /* The handler ordered before mod_dav's (rw_check.c). */
 int rw_handler(request_rec *r);

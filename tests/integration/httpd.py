@@ -64,7 +64,8 @@ SHARES = [
     # (dir, location, mod_dav/core configuration, configuration used only
     #  when the module is loaded)
     ("share", "/dav/", "", ""),
-    ("strict", "/strict/", "", "RetryWithStrictTranslate On"),
+    ("strict", "/strict/", "",
+     "RetryWithStrictTranslate On\nRetryWithStrictAuthority On"),
     ("off", "/off/", "", "RetryWith Off"),
     ("inf", "/inf/", "DavDepthInfinity On", "RetryWithDepthInfinity On"),
     ("bare", "/bare/", "", "RetryWithBareLockToken On"),
@@ -293,7 +294,9 @@ class HttpdError(RuntimeError):
 class HttpdServer:
     def __init__(self, root: Path, module_path: str | os.PathLike | None = None,
                  extra_conf: str = "", name: str = "httpd",
-                 protocols: str = "http/1.1", mpm: str = "event"):
+                 protocols: str = "http/1.1", mpm: str = "event",
+                 extra_modules: Iterable[tuple[str, str]] = (),
+                 server_name: str | None = None):
         self.root = Path(root)
         self.module_path = str(module_path) if module_path else None
         self.extra_conf = extra_conf
@@ -304,6 +307,14 @@ class HttpdServer:
         # "prefork": one connection per process, so that parallel clients
         # are certain to be served by several processes
         self.mpm = mpm
+        # more (identifier, file) pairs to load after BASE_MODULES and before
+        # mod_retrywith, e.g. ("dav_svn_module", "mod_dav_svn.so"); a file
+        # name is relative to MODULE_DIR, an absolute path is used as is
+        self.extra_modules = list(extra_modules)
+        # the ServerName line; None: 127.0.0.1:<the listening port>.  May
+        # carry a scheme and another port, e.g. "https://127.0.0.1:8443"
+        # for a server behind a TLS terminator
+        self.server_name = server_name
         self.port: int | None = None
         self.pid: int | None = None
         for d in ("conf", "htdocs", "logs", "var", "run") + tuple(s[0] for s in SHARES):
@@ -351,7 +362,7 @@ class HttpdServer:
             f'DefaultRuntimeDir "{r}/run"',
             f'PidFile "{r}/logs/httpd.pid"',
             f"Listen 127.0.0.1:{port}",
-            f"ServerName 127.0.0.1:{port}",
+            f"ServerName {self.server_name or f'127.0.0.1:{port}'}",
             f"User {RUN_USER}",
             f"Group {RUN_GROUP}",
             "",
@@ -359,6 +370,8 @@ class HttpdServer:
         for ident, fname in BASE_MODULES:
             if ident == "mpm_event_module" and self.mpm != "event":
                 ident, fname = f"mpm_{self.mpm}_module", f"mod_mpm_{self.mpm}.so"
+            lines.append(f'LoadModule {ident} "{MODULE_DIR / fname}"')
+        for ident, fname in self.extra_modules:
             lines.append(f'LoadModule {ident} "{MODULE_DIR / fname}"')
         if self.module_path:
             lines.append(f'LoadModule retrywith_module "{self.module_path}"')

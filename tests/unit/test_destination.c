@@ -287,10 +287,13 @@ static const dest_row dest_rows[] = {
       NULL, 1, 0, NULL, NULL, 0, NULL, NULL },
     { "header_len 32: 33 bytes", NULL, 0, gen_len33, O_8080, 32, V400(1),
       NULL, 0, 0, NULL, NULL, 0, NULL, NULL },
-    { "64 KiB path", NULL, 0, gen_big_path, O_8080, 0, V400(1),
-      NULL, 0, 0, NULL, NULL, 0, NULL, NULL },
-    { "64 KiB absolute", NULL, 0, gen_big_absolute, O_8080, 0, V400(1),
-      NULL, 0, 0, NULL, NULL, 0, NULL, NULL },
+    { "64 KiB path, header_len 8192", NULL, 0, gen_big_path, O_8080, 8192,
+      V400(1), NULL, 0, 0, NULL, NULL, 0, NULL, NULL },
+    { "64 KiB absolute, header_len 8192", NULL, 0, gen_big_absolute, O_8080,
+      8192, V400(1), NULL, 0, 0, NULL, NULL, 0, NULL, NULL },
+    /* no cap of the module's own by default: LimitRequestFieldSize is */
+    { "64 KiB absolute, no cap by default", NULL, 0, gen_big_absolute,
+      O_8080, 0, V_OK, NULL, 0, 0, NULL, NULL, 0, NULL, NULL },
 };
 
 START_TEST(test_destination)
@@ -585,6 +588,108 @@ START_TEST(test_all_class)
 }
 END_TEST
 
+/* ---- rwdav_copymove_check: COPY/MOVE must not destroy their source ---- */
+static const struct {
+    const char *name;
+    const char *src;        /* the request path, as httpd decoded it */
+    const char *dest;       /* the Destination header */
+    int status;             /* 0: allowed; else 403 (or 400) with sub 1 */
+} cm_rows[] = {
+    { "sibling", "/dav/a.txt", "http://h/dav/b.txt", 0 },
+    { "into a sibling folder", "/dav/a.txt", "http://h/dav/f/a.txt", 0 },
+    { "name with the source as prefix", "/dav/a", "http://h/dav/ab", 0 },
+    { "folder to sibling folder", "/dav/f/", "http://h/dav/g/", 0 },
+    { "folder to name with its prefix", "/dav/f/", "http://h/dav/f2/", 0 },
+    { "no path", "/dav/a.txt", "http://h:8080", 403 },
+    { "root", "/dav/a.txt", "http://h/", 403 },
+    { "itself", "/dav/a.txt", "http://h/dav/a.txt", 403 },
+    { "itself, escaped", "/dav/a b.txt", "http://h/dav/a%20b.txt", 403 },
+    { "itself, dot-segments", "/dav/a.txt", "http://h/dav/x/../a.txt", 403 },
+    { "itself, double slash", "/dav/a.txt", "http://h/dav//a.txt", 403 },
+    { "itself, path-only", "/dav/a.txt", "/dav/./a.txt", 403 },
+    { "folder itself, no slash", "/dav/f/", "http://h/dav/f", 403 },
+    { "parent folder", "/dav/folder/a.txt", "http://h/dav/folder/", 403 },
+    { "parent folder, no slash", "/dav/folder/a.txt", "http://h/dav/folder",
+      403 },
+    { "grandparent", "/dav/f/g/a.txt", "http://h/dav/", 403 },
+    { "parent, escaped", "/dav/f/a.txt", "http://h/dav/%66/", 403 },
+    { "inside the source", "/dav/f/", "http://h/dav/f/sub/", 403 },
+    { "inside, escaped slash", "/dav/f", "http://h/dav/f%2Fx", 403 },
+};
+
+START_TEST(test_copymove)
+{
+    apr_pool_t *p = unit_pool();
+    rwdav_origin o = { "http", "h", 0, NULL };
+    rwdav_limits lim;
+    rwdav_destination d;
+    rwdav_error *e;
+
+    unit_limits(&lim, NULL);
+    e = rwdav_destination_parse(p, cm_rows[_i].dest, strlen(cm_rows[_i].dest),
+                                &o, &lim, &d);
+    ck_assert_msg(e == NULL || e->status == 502, "[%s] Destination refused",
+                  cm_rows[_i].name);
+    e = rwdav_copymove_check(p, cm_rows[_i].src, &d.uri);
+    ck_assert_msg(cm_rows[_i].status ? e && e->status == cm_rows[_i].status
+                                       && e->sub == RWDAV_SUB_DESTINATION
+                                     : e == NULL,
+                  "[%s] expected %d, got %d (%s)", cm_rows[_i].name,
+                  cm_rows[_i].status, e ? e->status : 0,
+                  e ? e->reason : "allowed");
+    apr_pool_destroy(p);
+}
+END_TEST
+
+/* ---- rwdav_destination_names: is this origin one of the server's? ---- */
+static const struct {
+    const char *name;
+    const char *dest;
+    rwdav_origin o;
+    int names;
+} names_rows[] = {
+    { "same", "https://pub.example/d/x", { "https", "pub.example", 0, NULL },
+      1 },
+    { "explicit default port", "https://pub.example:443/x",
+      { "https", "pub.example", 0, NULL }, 1 },
+    { "host case", "https://PUB.example/x", { "https", "pub.Example", 443,
+      NULL }, 1 },
+    { "other scheme", "http://pub.example/x", { "https", "pub.example", 0,
+      NULL }, 0 },
+    { "other port", "https://pub.example:8443/x",
+      { "https", "pub.example", 0, NULL }, 0 },
+    { "origin port", "https://pub.example:8443/x",
+      { "https", "pub.example", 8443, NULL }, 1 },
+    { "authority with port", "https://pub.example:8443/x",
+      { "https", "pub.example", -1, "pub.example:8443" }, 1 },
+    { "authority without port", "https://pub.example/x",
+      { "https", "pub.example", -1, "pub.example" }, 1 },
+    { "other host", "https://evil.example/x", { "https", "pub.example", 0,
+      NULL }, 0 },
+    { "IPv6", "http://[::1]:8080/x", { "http", "::1", 8080, NULL }, 1 },
+    { "path-only names nothing", "/x", { "http", "h", 0, NULL }, 0 },
+};
+
+START_TEST(test_destination_names)
+{
+    apr_pool_t *p = unit_pool();
+    rwdav_origin self = { "http", "self.invalid", 1, NULL };
+    rwdav_limits lim;
+    rwdav_destination d;
+    rwdav_error *e;
+
+    unit_limits(&lim, NULL);
+    e = rwdav_destination_parse(p, names_rows[_i].dest,
+                                strlen(names_rows[_i].dest), &self, &lim, &d);
+    ck_assert_msg(e == NULL || e->status == 502, "[%s] Destination refused",
+                  names_rows[_i].name);
+    ck_assert_msg(rwdav_destination_names(&d.uri, &names_rows[_i].o)
+                  == names_rows[_i].names, "[%s] expected %d",
+                  names_rows[_i].name, names_rows[_i].names);
+    apr_pool_destroy(p);
+}
+END_TEST
+
 Suite *suite_destination(void)
 {
     Suite *s = suite_create("destination");
@@ -604,6 +709,12 @@ Suite *suite_destination(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("path_check");
     tcase_add_loop_test(tc, test_path_check, 0, NROWS(pc_rows));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("copymove_check");
+    tcase_add_loop_test(tc, test_copymove, 0, NROWS(cm_rows));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("destination_names");
+    tcase_add_loop_test(tc, test_destination_names, 0, NROWS(names_rows));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -16,6 +16,7 @@ typedef struct {
     int allow_bare;
     unit_verdict want;
     const char *token;          /* when want is OK */
+    apr_size_t header_len;      /* a RetryWithLimit cap; 0: none */
 } lt_row;
 
 static const char *gen_big(apr_pool_t *p, apr_size_t *len)
@@ -84,8 +85,9 @@ static const lt_row lt_rows[] = {
     BAD("NUL alone", "\0", 1),
     BAD("bare with NUL", "urn:a\0", 1),
     BAD("bare with space", "urn:a b", 1),
-    { "64 KiB", NULL, 0, gen_big, 0, V400(9), NULL },
-    { "64 KiB bare", NULL, 0, gen_big_bare, 1, V400(9), NULL },
+    { "64 KiB, header_len 8192", NULL, 0, gen_big, 0, V400(9), NULL, 8192 },
+    { "64 KiB bare, header_len 8192", NULL, 0, gen_big_bare, 1, V400(9), NULL,
+      8192 },
 };
 
 /* header-length applies to Lock-Token like to every other header: a token
@@ -128,6 +130,8 @@ START_TEST(test_locktoken)
     rwdav_limits lim;
 
     unit_limits(&lim, NULL);
+    if (r->header_len)
+        lim.header_len = r->header_len;
     err = rwdav_locktoken_parse(p, in, len, &lim, r->allow_bare, &token, &norm);
     CK_VERDICT(p, err, r->want, len, r->name, in, len);
     if (r->want.status == 0) {
@@ -192,6 +196,25 @@ START_TEST(test_locktoken_uri_ok)
 }
 END_TEST
 
+/* rwdav_locktoken_is_fs: tokens mod_dav_fs can parse (the others get a
+ * bare 400 from it on UNLOCK) */
+static const struct { const char *in; int fs; } fs_rows[] = {
+    { "opaquelocktoken:f81d4fae-7dec-11d0-a765-00a0c91e6bf6", 1 },
+    { "opaquelocktoken:F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6", 1 },
+    { "opaquelocktoken:f81d4fae-7dec-11d0-a765-00a0c91e6bf6/x", 0 },
+    { "OpaqueLockToken:f81d4fae-7dec-11d0-a765-00a0c91e6bf6", 0 },
+    { "urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6", 0 },
+    { "opaquelocktoken:", 0 },
+    { "opaquelocktoken:f81d4fae-7dec-11d0-a765-00a0c91e6bf", 0 },
+};
+
+START_TEST(test_locktoken_is_fs)
+{
+    ck_assert_msg(rwdav_locktoken_is_fs(fs_rows[_i].in) == fs_rows[_i].fs,
+                  "\"%s\": expected %d", fs_rows[_i].in, fs_rows[_i].fs);
+}
+END_TEST
+
 Suite *suite_locktoken(void)
 {
     Suite *s = suite_create("locktoken");
@@ -202,6 +225,9 @@ Suite *suite_locktoken(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("locktoken_uri_ok");
     tcase_add_loop_test(tc, test_locktoken_uri_ok, 0, NROWS(uo_rows));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("locktoken_is_fs");
+    tcase_add_loop_test(tc, test_locktoken_is_fs, 0, NROWS(fs_rows));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -21,6 +21,7 @@ typedef struct {
     apr_int64_t secs[4];        /* the first min(nsecs, 4) values */
 } to_row;
 
+static const rwdav_limits lim_len8k = { .header_len = 8192 };
 static const rwdav_limits lim_types2 = { .timeout_types = 2 };
 static const rwdav_limits lim_len12 = { .header_len = 12 };
 
@@ -121,9 +122,10 @@ static const to_row to_rows[] = {
     /* limits */
     { "16 types", NULL, 0, gen_16, NULL, V_OK, NULL, 16, { 1, 1, 1, 1 } },
     { "17 types", NULL, 0, gen_17, NULL, V400(8), NULL, 0, { 0 } },
-    { "64 KiB", NULL, 0, gen_big, NULL, V400(8), NULL, 0, { 0 } },
-    { "64 KiB commas", NULL, 0, gen_big_commas, NULL, V400(8), NULL, 0,
-      { 0 } },
+    { "64 KiB, header_len 8192", NULL, 0, gen_big, &lim_len8k, V400(8), NULL,
+      0, { 0 } },
+    { "64 KiB commas, header_len 8192", NULL, 0, gen_big_commas, &lim_len8k,
+      V400(8), NULL, 0, { 0 } },
     { "timeout_types 2: 2", IN("Second-1, Infinite"), NULL, &lim_types2,
       V_OK, NULL, 2, { 1, INF } },
     { "timeout_types 2: 3", IN("Second-1, Infinite, Second-2"), NULL,

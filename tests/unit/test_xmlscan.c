@@ -139,7 +139,7 @@ static int on_end(void *baton, apr_size_t at)
     return 0;
 }
 
-static const rwdav_xs_events log_events = { on_start, on_end };
+static const rwdav_xs_events log_events = { on_start, on_end, NULL };
 
 /* NULL when the scan bailed, else the events */
 static const char *scan(apr_pool_t *p, const char *in, apr_size_t len,
@@ -196,7 +196,7 @@ static int no_stop(void *baton, apr_size_t at)
 
 START_TEST(test_xmlscan_stop)
 {
-    static const rwdav_xs_events ev = { stop_at_second, no_stop };
+    static const rwdav_xs_events ev = { stop_at_second, no_stop, NULL };
     apr_pool_t *p = unit_pool();
     int n = 0;
     rwdav_xs *x = rwdav_xs_create(p, &ev, &n);
