@@ -58,6 +58,7 @@ struct rwdav_body {
     apr_size_t fed;
     apr_size_t at;        /* where the fast path stands in the document */
     rwdav_error *err;
+    rwdav_error *shape_err;     /* the first structure fault, told at the end */
     body_shape sh;
     apr_array_header_t *ops;    /* of prop_op, once asked (PROPPATCH) */
     apr_array_header_t *props;  /* what the 449 policies need, once asked */
@@ -70,6 +71,16 @@ static void fail(rwdav_body *b, int status, const char *why)
     if (!b->err)
         b->err = rwdav_error_make(b->p, status, RWDAV_SUB_BODY, why,
                                   b->xs || b->doctype ? b->at : b->fed);
+}
+
+/* A structure fault is told only once the whole body is in: a body over
+ * the cap is 413 whatever its structure, on either path (the fast path
+ * meets elements as they come, apr_xml's tree only at the end). */
+static void shape_fail(rwdav_body *b, const char *why)
+{
+    if (!b->shape_err)
+        b->shape_err = rwdav_error_make(b->p, 400, RWDAV_SUB_BODY, why,
+                                        b->xs ? b->at : b->fed);
 }
 
 /* uri and local are counted strings: the fast path's point into the body. */
@@ -116,13 +127,13 @@ static void elem_start(rwdav_body *b, const qname *q)
     body_shape *sh = &b->sh;
 
     if (++sh->depth > b->lim.xml_depth) {
-        fail(b, 400, "XML nesting too deep");
+        shape_fail(b, "XML nesting too deep");
         return;
     }
     if (sh->depth == 1) {
         sh->root_seen = 1;
         if (!is_dav(q, root_name[b->kind]))
-            fail(b, 400, b->kind == RWDAV_BODY_PROPFIND
+            shape_fail(b, b->kind == RWDAV_BODY_PROPFIND
                  ? "the root element must be DAV:propfind"
                  : b->kind == RWDAV_BODY_PROPPATCH
                  ? "the root element must be DAV:propertyupdate"
@@ -148,7 +159,7 @@ static void elem_start(rwdav_body *b, const qname *q)
               : is_dav(q, "owner") ? C_OWNER : -1;
             if (k < 0) {
                 /* mod_dav answers 412 to any other child of lockinfo */
-                fail(b, 400, "unexpected element in DAV:lockinfo");
+                shape_fail(b, "unexpected element in DAV:lockinfo");
                 return;
             }
             break;
@@ -156,7 +167,7 @@ static void elem_start(rwdav_body *b, const qname *q)
         sh->l2_kind = k;
         sh->l2_set = is_dav(q, "set");
         if (k >= 0 && ++sh->count[k] > 1 && k != C_SETREMOVE)
-            fail(b, 400, k == C_PROP ? "more than one DAV:prop"
+            shape_fail(b, k == C_PROP ? "more than one DAV:prop"
                  : k == C_INCLUDE ? "more than one DAV:include"
                  : k == C_LOCKSCOPE ? "more than one DAV:lockscope"
                  : k == C_LOCKTYPE ? "more than one DAV:locktype"
@@ -202,18 +213,18 @@ static void check_root_end(rwdav_body *b)
     switch (b->kind) {
     case RWDAV_BODY_PROPFIND:
         if (c[C_PROP] + c[C_ALLPROP] + c[C_PROPNAME] != 1)
-            fail(b, 400, "DAV:propfind needs exactly one of DAV:prop, "
+            shape_fail(b, "DAV:propfind needs exactly one of DAV:prop, "
                          "DAV:allprop or DAV:propname");
         else if (c[C_INCLUDE] && !c[C_ALLPROP])
-            fail(b, 400, "DAV:include is allowed only with DAV:allprop");
+            shape_fail(b, "DAV:include is allowed only with DAV:allprop");
         break;
     case RWDAV_BODY_PROPPATCH:
         if (!c[C_SETREMOVE])
-            fail(b, 400, "DAV:propertyupdate needs DAV:set or DAV:remove");
+            shape_fail(b, "DAV:propertyupdate needs DAV:set or DAV:remove");
         break;
     case RWDAV_BODY_LOCKINFO:
         if (c[C_LOCKSCOPE] != 1 || c[C_LOCKTYPE] != 1)
-            fail(b, 400, "DAV:lockinfo needs DAV:lockscope and DAV:locktype");
+            shape_fail(b, "DAV:lockinfo needs DAV:lockscope and DAV:locktype");
         break;
     }
 }
@@ -224,14 +235,14 @@ static void elem_end(rwdav_body *b)
 
     if (sh->depth == 2) {
         if (sh->l2_kind == C_SETREMOVE && sh->l3_ok != 1)
-            fail(b, 400, "DAV:set and DAV:remove must hold one DAV:prop");
+            shape_fail(b, "DAV:set and DAV:remove must hold one DAV:prop");
         else if (sh->l2_kind == C_LOCKSCOPE
                  && (sh->l3_ok != 1 || sh->l3_other))
-            fail(b, 400, "DAV:lockscope must hold DAV:exclusive or "
+            shape_fail(b, "DAV:lockscope must hold DAV:exclusive or "
                          "DAV:shared");
         else if (sh->l2_kind == C_LOCKTYPE
                  && (sh->l3_ok != 1 || sh->l3_other))
-            fail(b, 400, "DAV:locktype must hold DAV:write");
+            shape_fail(b, "DAV:locktype must hold DAV:write");
         sh->l2_kind = -1;
     }
     else if (sh->depth == 1) {
@@ -430,16 +441,16 @@ static void walk(rwdav_body *b, const char **uris, const apr_xml_elem *e)
     q.local = e->name;
     q.llen = strlen(e->name);
     elem_start(b, &q);
-    if (b->err)
+    if (b->shape_err)
         return;
     if (has_content(&e->first_cdata))
         text_seen(b);
-    for (c = e->first_child; c && !b->err; c = c->next) {
+    for (c = e->first_child; c && !b->shape_err; c = c->next) {
         walk(b, uris, c);
-        if (!b->err && has_content(&c->following_cdata))
+        if (!b->shape_err && has_content(&c->following_cdata))
             text_seen(b);
     }
-    if (!b->err)
+    if (!b->shape_err)
         elem_end(b);
 }
 
@@ -463,7 +474,7 @@ static rwdav_error *xml_finish(rwdav_body *b)
         uris[k] = *u ? ns_name(b->p, u) : NULL;
     }
     walk(b, uris, doc->root);
-    return b->err;
+    return NULL;
 }
 
 rwdav_body *rwdav_body_create(apr_pool_t *p, rwdav_body_kind kind,
@@ -492,6 +503,7 @@ static rwdav_error *hand_over(rwdav_body *b)
     int k;
 
     b->xs = NULL;
+    b->shape_err = NULL;
     memset(&b->sh, 0, sizeof(b->sh));
     b->sh.l2_kind = -1;
     if (b->props)
@@ -577,6 +589,7 @@ rwdav_error *rwdav_body_finish(rwdav_body *b)
     /* the fast path checked the structure as each element closed */
     if (!b->xs && xml_finish(b))
         return b->err;
+    b->err = b->shape_err;
     if (!b->sh.root_seen)
         fail(b, 400, "no root element");
     if (!b->err && b->ops)

@@ -40,7 +40,7 @@ def one_round(server, base, n):
          (f'<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:z"><D:set>'
           f'<D:prop><Z:n>{n}</Z:n></D:prop></D:set></D:propertyupdate>').encode(), 207, None),
         ("PUT", f"{base}nope-{n}", {"If": "(<urn:x:a>"}, b"x", 400, "400.3"),
-        ("COPY", f, {"Destination": "http://elsewhere.example/x"}, None, 502, "400.1"),
+        ("COPY", f, {"Destination": "https://elsewhere.example/x"}, None, 502, "400.1"),
         ("LOCK", f"{base}nolock-{n}", {"Timeout": "Second-x"},
          b'<D:lockinfo xmlns:D="DAV:"><D:lockscope><D:shared/></D:lockscope>'
          b'<D:locktype><D:write/></D:locktype></D:lockinfo>', 400, "400.8"),

@@ -324,9 +324,15 @@ class Fronts:
                                  extra_conf=TRUST_LOOPBACK)
         common_off = self.factory("fronts-off", module_path=None)
         for attempt in range(3):
+            # distinct ports: free_port() may hand out one just released
+            taken = set(b.port for b in (common_on, common_off))
             for r in ROUTES:
                 for side in SIDES:
-                    self.ports[(r.id, side)] = free_port()
+                    port = free_port()
+                    while port in taken:
+                        port = free_port()
+                    taken.add(port)
+                    self.ports[(r.id, side)] = port
             # a backend of its own for each ServerName route and side: its
             # ServerName names the front's port.  Only the ServerName, no
             # RetryWithTrustedProxy: that alone must be enough.

@@ -17,11 +17,18 @@ from httpd import build_request
 
 SLOW = 3.0   # seconds: "quickly" (the 1 MiB cases include their upload)
 
-EXTRA = """
+ROOMY = """
 LoadModule reqtimeout_module /usr/lib/apache2/modules/mod_reqtimeout.so
 RequestReadTimeout header=10 body=2,MinRate=500
 LimitRequestFieldSize 2100000
 LimitRequestLine 2100000
+"""
+# The module has no header caps of its own by default (httpd's
+# LimitRequestFieldSize is the cap); an admin who raises httpd's sets them.
+EXTRA = ROOMY + """
+RetryWithLimit header-length 8192
+RetryWithLimit if-lists 64
+RetryWithLimit if-conditions 256
 """
 
 
@@ -151,6 +158,32 @@ def _www():
     import pwd
     pw = pwd.getpwnam("www-data")
     return pw.pw_uid, pw.pw_gid
+
+
+@pytest.fixture(scope="module")
+def roomy(httpd_factory, module_path):
+    return httpd_factory("roomy", module_path=module_path, extra_conf=ROOMY)
+
+
+ROOMY_CASES = [
+    ("if-64k", [("If", "(<urn:x:" + "a" * BIG + ">)")]),
+    ("if-5000-lists", [("If", "(<DAV:no-lock>) " * 5000)]),
+]
+
+
+@pytest.mark.expect_errors(r"\[dav:error\].*If:.*did not match.*\[412")
+@pytest.mark.parametrize("name,headers", ROOMY_CASES, ids=[c[0] for c in ROOMY_CASES])
+def test_big_valid_headers_reach_mod_dav_quickly(roomy, name, headers):
+    """Without caps of the module's own, a big but valid If header is judged
+    (quickly) and left to mod_dav, whose evaluation fails it: 412."""
+    roomy.share_dir("/dav/").joinpath("h.txt").write_bytes(b"h\n")
+    os.chown(roomy.share_dir("/dav/") / "h.txt", *_www())
+    before = tree(roomy)
+    resp, took = send(roomy, "PUT", "/dav/h.txt", headers, b"x")
+    assert resp.status == 412 and resp.substatus is None, resp
+    assert took < SLOW, took
+    assert tree(roomy) == before
+    alive(roomy)
 
 
 def test_core_refuses_nul_in_header_and_huge_header_by_default(server):

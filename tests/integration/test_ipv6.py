@@ -1,5 +1,6 @@
 """Over ::1 the client's Host is an IPv6 literal: a Destination naming the
-same literal is this server (COPY succeeds), another port is not (502)."""
+same literal is this server (COPY succeeds); another port is too, as for
+mod_dav, unless RetryWithStrictAuthority (502)."""
 import socket
 import subprocess
 
@@ -44,7 +45,16 @@ def test_ipv6_destination(v6):
     assert (v6.share_dir("/dav/") / "v6-copy.txt").read_bytes() == b"six"
     head = curl(["-X", "COPY", "-H", "Destination: /dav/v6-path.txt", f"{base}/v6.txt"])
     assert head.startswith("HTTP/1.1 201"), head
+    # another port with the same scheme: mod_dav acts on it, so does the
+    # module; under RetryWithStrictAuthority (/strict/) it is 502
     other = f"http://[::1]:{v6.v6_port + 1}/dav/v6-other.txt"
     head = curl(["-X", "COPY", "-H", f"Destination: {other}", f"{base}/v6.txt"])
+    assert head.startswith("HTTP/1.1 201"), head
+    assert (v6.share_dir("/dav/") / "v6-other.txt").read_bytes() == b"six"
+    strict = f"http://[::1]:{v6.v6_port}/strict"
+    head = curl(["-X", "PUT", "--data-binary", "six", f"{strict}/v6.txt"])
+    assert head.startswith("HTTP/1.1 201"), head
+    other = f"http://[::1]:{v6.v6_port + 1}/strict/v6-other.txt"
+    head = curl(["-X", "COPY", "-H", f"Destination: {other}", f"{strict}/v6.txt"])
     assert head.startswith("HTTP/1.1 502"), head
     assert "Retrywith-Substatus: 400.1" in head

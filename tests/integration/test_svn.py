@@ -76,6 +76,16 @@ CustomLog "{root}/logs/svn_requests" svnreq "expr=%{{REQUEST_URI}} =~ m#^/svn#"
     Require valid-user
 {"    RetryWith On" if module else ""}
 </Location>
+# the same repository where the module is loaded but not turned on
+<Location /svn-default>
+    DAV svn
+    SVNPath "{repo}"
+    AuthType Basic
+    AuthName "mod_retrywith svn test"
+    AuthBasicProvider file
+    AuthUserFile "{htpasswd}"
+    Require valid-user
+</Location>
 """
 
 
@@ -344,6 +354,22 @@ def test_svn_baseline_works(svn_run):
     bad = [r.explain() for r in svn_run.off.results.values() if not r.ok]
     assert not bad, "mod_dav_svn alone fails:\n" + "\n".join(bad)
     assert set(svn_run.off.results) == set(SVN_OPS)
+
+
+@pytest.mark.expect_errors(r"\[dav:error\].*AH00580")
+def test_svn_location_checked_only_where_turned_on(svn_run):
+    """mod_dav_svn is another provider: the module acts on it only under
+    RetryWith On (/svn); in /svn-default it leaves every request to mod_dav,
+    as if it were not loaded."""
+    srv = svn_run.on.srv
+    auth = {"Authorization": "Basic " + base64.b64encode(
+        f"{USER}:{PASSWORD}".encode()).decode(), "Depth": "2"}
+    on = srv.request("PROPFIND", "/svn/", auth)
+    assert on.status == 400 and on.substatus == "400.2", on
+    default = srv.request("PROPFIND", "/svn-default/", auth)
+    assert default.substatus is None, default
+    alone = svn_run.off.srv.request("PROPFIND", "/svn-default/", auth)
+    assert default.status == alone.status, (default, alone)
 
 
 def test_svn_error_log_clean(svn_run, tmp_path, capsys):

@@ -23,7 +23,7 @@ local mix = {
   {"PROPFIND", "/dav/load/ro/", {Depth = "2"}, nil},
   {"PUT", "/dav/load/ro/1k.txt", {If = "(<urn:x:a>"}, "x"},
   {"PROPFIND", "/dav/load/ro/1k.txt", {Depth = "0"}, "<D:propfind xmlns:D="},
-  {"COPY", "/dav/load/ro/1k.txt", {Destination = "http://other.example/dav/x"}, nil},
+  {"COPY", "/dav/load/ro/1k.txt", {Destination = "https://other.example/dav/x"}, nil},
   {"DELETE", "/dav/load/ro/1k.txt", {}, "body"},
   {"LOCK", "/dav/load/ro/1k.txt", {Timeout = "Second-99999999999"}, lockinfo},
   {"UNLOCK", "/dav/load/ro/1k.txt", {["Lock-Token"] = "opaquelocktoken:x"}, nil},
