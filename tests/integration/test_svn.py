@@ -63,10 +63,8 @@ SVN_OPS = [
 ]
 
 
-def _svn_conf(repo: Path, htpasswd: Path, module: bool, root: Path) -> str:
-    return f"""LogFormat "%m %U %>s %{{retrywith-substatus}}n cl=%{{Content-Length}}i ct=%{{Content-Type}}i if=%{{If}}i" svnreq
-CustomLog "{root}/logs/svn_requests" svnreq "expr=%{{REQUEST_URI}} =~ m#^/svn#"
-<Location /svn>
+def _svn_location(path: str, repo: Path, htpasswd: Path, extra: str = "") -> str:
+    return f"""<Location {path}>
     DAV svn
     SVNPath "{repo}"
     AuthType Basic
@@ -74,19 +72,17 @@ CustomLog "{root}/logs/svn_requests" svnreq "expr=%{{REQUEST_URI}} =~ m#^/svn#"
     AuthBasicProvider file
     AuthUserFile "{htpasswd}"
     Require valid-user
-{"    RetryWith On" if module else ""}
-</Location>
-# the same repository where the module is loaded but not turned on
-<Location /svn-default>
-    DAV svn
-    SVNPath "{repo}"
-    AuthType Basic
-    AuthName "mod_retrywith svn test"
-    AuthBasicProvider file
-    AuthUserFile "{htpasswd}"
-    Require valid-user
-</Location>
+{extra}</Location>
 """
+
+
+def _svn_conf(repo: Path, htpasswd: Path, module: bool, root: Path) -> str:
+    return (f"""LogFormat "%m %U %>s %{{retrywith-substatus}}n cl=%{{Content-Length}}i ct=%{{Content-Type}}i if=%{{If}}i" svnreq
+CustomLog "{root}/logs/svn_requests" svnreq "expr=%{{REQUEST_URI}} =~ m#^/svn#"
+"""
+            + _svn_location("/svn", repo, htpasswd, "    RetryWith On\n" if module else "")
+            # the same repository where the module is loaded but not turned on
+            + _svn_location("/svn-default", repo, htpasswd))
 
 
 def _make_server(httpd_factory, name: str, module_path):
