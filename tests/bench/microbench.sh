@@ -10,6 +10,6 @@ tools/build.sh >/dev/null
 out="$top/build-bench/microbench"
 mkdir -p "$top/build-bench"
 ${CC:-cc} -O2 -g -o "$out" tests/bench/microbench.c -Idav \
-    $(pkg-config --cflags apr-1 libxml-2.0) dav/.libs/librwdav.a \
-    $(pkg-config --libs apr-1 libxml-2.0)
+    $(pkg-config --cflags apr-1 apr-util-1) dav/.libs/librwdav.a \
+    $(pkg-config --libs apr-1 apr-util-1) -lexpat
 exec "$out" "${1:-200}"

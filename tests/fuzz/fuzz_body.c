@@ -12,14 +12,13 @@
  *   S & 0x80         custom limits (body_bytes = L1 * 8, xml_depth = L2 & 63,
  *                    see fuzz_common.h).
  * The body is parsed four times: whole in one feed, split as above, whole
- * with collect toggled, and whole by libxml2 alone (no fast scanner).
+ * with collect toggled, and whole by apr_xml alone (no fast scanner).
  * Properties (dav/RULES.md "Request bodies"):
- *   - differential: the fast scanner changes nothing: libxml2 alone gives
+ *   - differential: the fast scanner changes nothing: apr_xml alone gives
  *     the same verdict and, on success, the same form, properties and owner
- *     flag. The reason may differ for a body with two faults: libxml2's
- *     push parser waits for bytes after a start tag before it reports it,
- *     so at the end of "<a>" it names the missing end tag where the
- *     scanner names the wrong root (corpus/body/diff-root-then-eof);
+ *     flag. The reason may differ for a body with two faults (apr_xml's
+ *     names the first XML fault, the scanner may name a structure fault
+ *     first: corpus/body/diff-root-then-eof);
  *   - "the verdict does not depend on how the body is split into feeds":
  *     the split parse gives the same verdict (no error, or the same status
  *     and sub-status) as the whole one, and on success records the same
@@ -27,7 +26,7 @@
  *   - collecting does not change the verdict;
  *   - errors are 400.6 or 413.6 with the usual invariants; a body over
  *     body_bytes fed whole is 400 when the bytes under the cap already hold
- *     a fault libxml2 reports, else 413; split, a body both malformed and
+ *     a fault expat or apr_xml reports, else 413; split, a body both malformed and
  *     over the cap may get either (corpus/body/crash-split-* found that);
  *     an empty body is refused for PROPPATCH only;
  *   - rwdav_body_size() counts every byte fed.
@@ -179,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     xml = run(p, kind, &lim, collect, 1, in.d, n, NULL, 0);
 
     FUZZ_ASSERT(same_verdict(whole.err, xml.err),
-                "differential: the fast scanner gives libxml2's verdict");
+                "differential: the fast scanner gives apr_xml's verdict");
     if (!whole.err && collect)
         check_same_collected(whole.b, xml.b);
 
@@ -205,9 +204,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_ASSERT(whole.err->status == 413,
                         "a body fine until body_bytes is 413");
     }
-    /* libxml2's push parser may notice a fault a few bytes later or earlier
-     * depending on chunk boundaries; only at the cap does that show: a body
-     * both malformed and too large may then be 400 or 413 (RULES.md). */
+    /* Small feeds are gathered before the parsers see them, so where a
+     * fault shows depends on chunk boundaries; only at the cap does that
+     * show: a body both malformed and too large may be 400 or 413. */
     if (n > eff.body_bytes && whole.err && parts.err)
         FUZZ_ASSERT(whole.err->sub == parts.err->sub
                     && (whole.err->status == 400 || whole.err->status == 413)

@@ -1,6 +1,6 @@
 /*
  * The fast body scanner (dav/rwdav_xmlscan.c): what it proves by itself and
- * what it hands to libxml2. A row either completes on the fast path with
+ * what it hands to apr_xml. A row either completes on the fast path with
  * exactly the listed element events, or bails; it never refuses (the
  * verdicts themselves are test_body.c's, run with and without the scanner).
  * Each row is also fed in two at every byte: a cut inside a token may bail,
@@ -46,7 +46,7 @@ static const xs_row xs_rows[] = {
     { "names with . - _ digits", "<_a.b-c9 xmlns=\"urn:x\"></_a.b-c9 >",
       "<{urn:x}_a.b-c9 >" },
 
-    /* handed to libxml2 */
+    /* handed to apr_xml */
     { "empty", "", NULL },
     { "whitespace only", "  \n", NULL },
     { "no root end", "<a>", NULL },
