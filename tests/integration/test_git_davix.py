@@ -99,7 +99,12 @@ class GitClient:
         self.n = 0
 
     def git(self, *args: str, cwd: Path | None = None) -> str:
-        return run(["git", *args], cwd=cwd or self.src, env=self.env, timeout=90)
+        # One request at a time: git http-push sends its MKCOLs in parallel,
+        # and two objects under the same objects/xx/ then race mod_dav_fs
+        # (the second MKCOL finds the folder made since its PROPFIND: 403),
+        # with or without the module (seen once, on the server alone).
+        return run(["git", "-c", "http.maxRequests=1", *args], cwd=cwd or self.src,
+                   env=self.env, timeout=90)
 
     def commit(self, n: int = 1) -> None:
         for _ in range(n):
