@@ -134,6 +134,10 @@ typedef struct rwdav_uri {
     int has_userinfo;
 } rwdav_uri;
 
+/* The default port of a scheme: 80 for http, 443 for https, 0 for any
+ * other; case-blind, as schemes are (RFC 3986 §3.1). */
+int rwdav_scheme_port(const char *s, apr_size_t n);
+
 /* absolute-URI per RFC 3986 §4.3: scheme ":" hier-part [ "?" query ].
  * Returns 1 when valid; else 0 with *off at the fault (len when the value
  * ends too early). */
@@ -364,6 +368,9 @@ const char *rwdav_echo_verdict_name(rwdav_echo_verdict v);
  * Writes a NUL-terminated name into out (outsz >= 2); returns its length. */
 apr_size_t rwdav_agent_family(const char *ua, apr_size_t len, char *out,
                               apr_size_t outsz);
+
+/* tchar (RFC 9110 §5.6.2): the bytes of a token, such as a header name. */
+int rwdav_is_tchar(unsigned char c);
 
 /* Escapes &, <, >, " and ' for XML text and attributes, and replaces bytes
  * that are not printable ASCII by '?', so untrusted text is always safe. */

@@ -2,7 +2,7 @@
 #include "rwdav.h"
 
 /* RFC 9110 tchar; "/" ends the token (product-version follows). */
-static int is_tchar(unsigned char c)
+int rwdav_is_tchar(unsigned char c)
 {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
         || (c >= '0' && c <= '9'))
@@ -24,7 +24,7 @@ apr_size_t rwdav_agent_family(const char *ua, apr_size_t len, char *out,
 
     while (i < len && (ua[i] == ' ' || ua[i] == '\t'))
         i++;
-    for (; i < len && n + 1 < outsz && is_tchar((unsigned char)ua[i]); i++)
+    for (; i < len && n + 1 < outsz && rwdav_is_tchar((unsigned char)ua[i]); i++)
         out[n++] = ua[i];
     if (n == 0)
         out[n++] = '-';

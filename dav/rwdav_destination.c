@@ -6,10 +6,8 @@
 #include "rwdav.h"
 #include "rwdav_scan.h"
 
-/* 80 for http, 443 for https, 0 for anything else; case-blind, as schemes
- * are (RFC 3986 §3.1). x | 0x20 folds a letter and maps nothing else onto
- * one. */
-static int default_port(const char *s, apr_size_t n)
+/* x | 0x20 folds a letter and maps nothing else onto one. */
+int rwdav_scheme_port(const char *s, apr_size_t n)
 {
     /* as clients write them, without folding byte by byte */
     if (n == 4 && !memcmp(s, "http", 4))
@@ -72,8 +70,8 @@ static int same_server(const rwdav_uri *u, const rwdav_origin *self,
 
 int rwdav_destination_names(const rwdav_uri *u, const rwdav_origin *o)
 {
-    int dport = u->scheme.p ? default_port(u->scheme.p, u->scheme.len) : 0;
-    int odport = default_port(o->scheme, strlen(o->scheme));
+    int dport = u->scheme.p ? rwdav_scheme_port(u->scheme.p, u->scheme.len) : 0;
+    int odport = rwdav_scheme_port(o->scheme, strlen(o->scheme));
 
     return dport && dport == odport && u->host.len > 0
            && same_server(u, o, odport);
@@ -83,7 +81,7 @@ const char *rwdav_destination_rebase(apr_pool_t *p, const rwdav_uri *u,
                                      const rwdav_origin *o)
 {
     const char *host = o->host;
-    int dport = default_port(o->scheme, strlen(o->scheme));
+    int dport = rwdav_scheme_port(o->scheme, strlen(o->scheme));
     int port = origin_port(o, dport);
 
     if (strchr(host, ':') && host[0] != '[')
@@ -106,7 +104,8 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
     const char *why;
     apr_size_t off;
     rwdav_error *e = NULL;
-    int self_dport = self->scheme[4] == 's' ? 443 : 80, foreign = 0;
+    int self_dport = rwdav_scheme_port(self->scheme, strlen(self->scheme));
+    int foreign = 0;
 
     out->absolute = NULL;
     out->rewritten = 0;
@@ -124,7 +123,7 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
         return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION, why, off);
 
     if (u->scheme.p) {
-        int dport = default_port(u->scheme.p, u->scheme.len);
+        int dport = rwdav_scheme_port(u->scheme.p, u->scheme.len);
         if (!dport)
             return rwdav_error_make(p, 502, RWDAV_SUB_DESTINATION,
                                     "Destination names another scheme: "

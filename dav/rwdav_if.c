@@ -87,8 +87,7 @@ static rwdav_error *resource_tag(if_scan *s, rwdav_if_list *l)
         return IF_ERR(s, apr_pstrcat(s->p, "Resource-Tag: ", why, NULL),
                       cs + off);
     /* mod_dav keeps only the path of a tag and refuses one without it */
-    if (u.scheme.p && !(u.scheme.len == 4 && rwdav_ieq(u.scheme.p, 4, "http"))
-        && !(u.scheme.len == 5 && rwdav_ieq(u.scheme.p, 5, "https")))
+    if (u.scheme.p && !rwdav_scheme_port(u.scheme.p, u.scheme.len))
         return IF_ERR(s, "a Resource-Tag must be an http(s) URI or an "
                       "absolute path", cs);
     if (u.scheme.p && (u.host.len == 0 || u.has_userinfo))

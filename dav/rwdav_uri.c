@@ -222,11 +222,6 @@ static const char *scan_authority(const char *v, apr_size_t len,
     return NULL;
 }
 
-/* The usual reference in one tight pass: scheme ":" ["//" host [":" port]]
- * then plain path bytes to the end (no escape, query, fragment, IP literal
- * or userinfo), or the same path alone. Returns 1 with *u filled (when not
- * NULL) as the general scan below would fill it; 0 for anything else, which
- * that scan then takes from the start. */
 /* The end of a scheme (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )) that
  * starts v, its first i bytes known to belong: the index of the byte after
  * it. */
@@ -238,6 +233,11 @@ static apr_size_t scheme_end(const char *v, apr_size_t i, apr_size_t len)
     return i;
 }
 
+/* The usual reference in one tight pass: scheme ":" ["//" host [":" port]]
+ * then plain path bytes to the end (no escape, query, fragment, IP literal
+ * or userinfo), or the same path alone. Returns 1 with *u filled (when not
+ * NULL) as the general scan below would fill it; 0 for anything else, which
+ * that scan then takes from the start. */
 static int plain_ref(const char *v, apr_size_t len, int allow_path,
                      rwdav_uri *u)
 {

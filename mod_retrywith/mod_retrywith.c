@@ -14,7 +14,14 @@
 static int rw_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
-    rw_policy_default_secret(pconf);
+    apr_status_t rv = rw_policy_default_secret(pconf);
+
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, RW_LOGNO(00004)
+                     "no random bytes for the Ms-Echo-Request key: httpd "
+                     "does not start rather than use a guessable one");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     rw_status_init(s);
     if (!ap_find_linked_module("mod_dav.c")) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, RW_LOGNO(00001)

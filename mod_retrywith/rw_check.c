@@ -160,8 +160,8 @@ static rwdav_error *judge_destination(rw_req *q, const char *v)
     absolute = dest.rewritten ? dest.absolute : NULL;
     if (e && e->status == HTTP_BAD_GATEWAY && dest.uri.host.len) {
         const rwdav_span *sc = &dest.uri.scheme;
-        int same_scheme = sc->len == strlen(o.scheme)
-                          && !strncasecmp(sc->p, o.scheme, sc->len);
+        int same_scheme = rwdav_scheme_port(sc->p, sc->len)
+                          == rwdav_scheme_port(o.scheme, strlen(o.scheme));
         if (rw_origin_known(r, q->conf, &dest.uri)
             || (same_scheme && !RW_FLAG(q->conf->strict_authority, 0))) {
             e = NULL;

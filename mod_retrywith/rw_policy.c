@@ -12,14 +12,11 @@
 
 static unsigned char default_key[32];
 
-void rw_policy_default_secret(apr_pool_t *p)
+apr_status_t rw_policy_default_secret(apr_pool_t *p)
 {
-    if (apr_generate_random_bytes(default_key, sizeof(default_key))
-        != APR_SUCCESS) {
-        /* never fails on Linux; a time-based key still binds to this run */
-        apr_time_t t = apr_time_now();
-        rwdav_sha256((const unsigned char *)&t, sizeof(t), default_key);
-    }
+    /* No fallback: a key derived from the clock could be guessed, and a
+     * guessed key forges every Ms-Echo-Request of this server. */
+    return apr_generate_random_bytes(default_key, sizeof(default_key));
 }
 
 const unsigned char *rw_policy_key(const rw_dir_conf *c, apr_size_t *len)
@@ -62,11 +59,6 @@ static apr_array_header_t *split_words(apr_pool_t *p, const char *s)
         *(char **)apr_array_push(w) = out;
     }
     return w;
-}
-
-static int is_tchar(int c)
-{
-    return apr_isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
 static const char *policy_id(apr_pool_t *p, char kind, const char *name,
@@ -182,7 +174,7 @@ const char *rw_cmd_require_header(cmd_parms *cmd, void *dconf,
         return apr_psprintf(cmd->pool, "%s: empty header name",
                             cmd->cmd->name);
     for (c = name; *c; c++)
-        if (!is_tchar((unsigned char)*c))
+        if (!rwdav_is_tchar((unsigned char)*c))
             return apr_psprintf(cmd->pool, "%s: '%s' is not a header name",
                                 cmd->cmd->name, name);
     pol.kind = RW_POL_HEADER;

@@ -50,7 +50,7 @@ const char *rw_cmd_echo_lifetime(cmd_parms *cmd, void *dconf,
 
 /* The key used when no RetryWithSecret is set: random per start, so only
  * this server verifies its own echoes. */
-void rw_policy_default_secret(apr_pool_t *p);
+apr_status_t rw_policy_default_secret(apr_pool_t *p);
 /* The HMAC key of a location: its RetryWithSecret, else that random key. */
 const unsigned char *rw_policy_key(const rw_dir_conf *c, apr_size_t *len);
 
