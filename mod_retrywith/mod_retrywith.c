@@ -46,6 +46,7 @@ static void rw_register_hooks(apr_pool_t *p)
 
     ap_hook_post_config(rw_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(rw_handler, NULL, before_dav, APR_HOOK_MIDDLE);
+    ap_hook_handler(rw_status_page, NULL, NULL, APR_HOOK_MIDDLE);
     rw_replay_filter = ap_register_input_filter("RETRYWITH_REPLAY",
                                                 rw_replay_in, NULL,
                                                 AP_FTYPE_RESOURCE);

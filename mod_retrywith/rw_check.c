@@ -50,18 +50,10 @@ static int name_is(const char *k, const char *lit)
  * name_is the rest. */
 #define NAME_IS(k, usual, lower) (!strcmp((k), (usual)) || name_is((k), (lower)))
 
-/* APR keeps, with every table entry, its first four bytes AND 0xdf, packed
- * (apr_tables.c, COMPUTE_KEY_CHECKSUM; the field is in apr_tables.h): one
- * compare per entry finds a candidate. 0xdf only clears bit 5, so at a
- * letter's place the sum matches that letter in either case and nothing
- * else; the places that are not letters are checked by hand. */
-#define CK4(a, b, c, d) ((apr_uint32_t)((a) & 0xdf) << 24 \
-                         | (apr_uint32_t)((b) & 0xdf) << 16 \
-                         | (apr_uint32_t)((c) & 0xdf) << 8 | ((d) & 0xdf))
-
-/* Every header the checks read, in one pass: a request carries a handful
- * of headers, and a table lookup per name would cost more than the rest of
- * a GET's checks. */
+/* Every header the checks read, in one pass over the table through its
+ * public view (apr_table_elts): a request carries a handful of headers, and
+ * a lookup per name would cost more than the rest of a GET's checks. The
+ * first letter, folded, picks the one or two names to compare. */
 static void find_headers(const request_rec *r, rw_headers *h)
 {
     const apr_array_header_t *arr = apr_table_elts(r->headers_in);
@@ -71,42 +63,41 @@ static void find_headers(const request_rec *r, rw_headers *h)
     memset(h, 0, sizeof(*h));
     for (i = 0; i < arr->nelts; i++) {
         const char *k = e[i].key, **slot = NULL;
-        switch (e[i].key_checksum) {
-        case CK4('C', 'O', 'N', 'T'):
-            slot = NAME_IS(k + 4, "ent-Length", "ent-length") ? &h->content_length : NULL;
+        switch (k[0] | 0x20) {
+        case 'c':
+            slot = NAME_IS(k, "Content-Length", "content-length")
+                 ? &h->content_length : NULL;
             break;
-        case CK4('D', 'E', 'P', 'T'):
-            slot = NAME_IS(k + 4, "h", "h") ? &h->depth : NULL;
+        case 'd':
+            slot = NAME_IS(k, "Depth", "depth") ? &h->depth
+                 : NAME_IS(k, "Destination", "destination") ? &h->destination
+                 : NULL;
             break;
-        case CK4('D', 'E', 'S', 'T'):
-            slot = NAME_IS(k + 4, "ination", "ination") ? &h->destination : NULL;
+        case 'e':
+            slot = NAME_IS(k, "Expect", "expect") ? &h->expect : NULL;
             break;
-        case CK4('E', 'X', 'P', 'E'):
-            slot = NAME_IS(k + 4, "ct", "ct") ? &h->expect : NULL;
+        case 'h':
+            slot = NAME_IS(k, "Host", "host") ? &h->host : NULL;
             break;
-        case CK4('H', 'O', 'S', 'T'):
-            slot = k[4] == '\0' ? &h->host : NULL;
+        case 'i':
+            slot = NAME_IS(k, "If", "if") ? &h->ifh : NULL;
             break;
-        case CK4('I', 'F', 0, 0):
-            slot = k[2] == '\0' ? &h->ifh : NULL;
+        case 'l':
+            slot = NAME_IS(k, "Lock-Token", "lock-token") ? &h->lock_token
+                 : NULL;
             break;
-        case CK4('L', 'O', 'C', 'K'):
-            slot = NAME_IS(k + 4, "-Token", "-token") ? &h->lock_token : NULL;
-            break;
-        case CK4('M', 'S', '-', 'E'):
-            slot = k[2] == '-' && NAME_IS(k + 4, "cho-Reply", "cho-reply")
+        case 'm':
+            slot = NAME_IS(k, "Ms-Echo-Reply", "ms-echo-reply")
                  ? &h->echo_reply : NULL;
             break;
-        case CK4('O', 'V', 'E', 'R'):
-            slot = NAME_IS(k + 4, "write", "write") ? &h->overwrite : NULL;
+        case 'o':
+            slot = NAME_IS(k, "Overwrite", "overwrite") ? &h->overwrite : NULL;
             break;
-        case CK4('T', 'I', 'M', 'E'):
-            slot = NAME_IS(k + 4, "out", "out") ? &h->timeout : NULL;
-            break;
-        case CK4('T', 'R', 'A', 'N'):
-            slot = NAME_IS(k + 4, "slate", "slate") ? &h->translate
-                 : NAME_IS(k + 4, "sfer-Encoding", "sfer-encoding") ? &h->transfer_encoding
-                 : NULL;
+        case 't':
+            slot = NAME_IS(k, "Timeout", "timeout") ? &h->timeout
+                 : NAME_IS(k, "Translate", "translate") ? &h->translate
+                 : NAME_IS(k, "Transfer-Encoding", "transfer-encoding")
+                 ? &h->transfer_encoding : NULL;
             break;
         default:
             break;
@@ -352,11 +343,6 @@ int rw_handler(request_rec *r)
         return DECLINED;
     dav = r->handler && r->handler[0] == 'd'
           && !strcmp(r->handler, "dav-handler");
-    /* the status page is served from here, not from a hook of its own:
-     * a second handler hook would cost every request a call */
-    if (!dav && r->handler && r->handler[0] == 'r'
-        && !strcmp(r->handler, RW_STATUS_HANDLER))
-        return rw_status_page(r);
     conf = ap_get_module_config(r->per_dir_config, &retrywith_module);
     if (conf->enabled == 0)
         return DECLINED;
@@ -383,7 +369,12 @@ int rw_handler(request_rec *r)
     q.lim = conf->in_force;
     q.m = method_of(r);
     q.fs = fs;
-    memset((char *)&q + RW_REQ_ZERO_FROM, 0, RW_REQ_ZERO_LEN);
+    q.has_if = 0;
+    q.pols = NULL;
+    q.missing = NULL;
+    q.body_rules = 0;
+    q.echo = NULL;
+    q.depth_refusal = NULL;
 
     if (conf->policies)
         rw_retry_select(&q);

@@ -34,8 +34,6 @@ typedef struct {
     rwdav_limits lim;
     rwdav_method m;
     int fs;                        /* mod_dav_fs serves: its own rules apply */
-    /* From here to h zeroed per request (RW_REQ_ZERO_FROM): the fields
-     * above are set first. */
     int has_if;
     apr_array_header_t *pols;      /* the policies that apply (rw_policy *),
                                       NULL where the location has none */
@@ -43,14 +41,10 @@ typedef struct {
     int body_rules;                /* an applicable policy reads the body */
     const char *echo;              /* Ms-Echo-Reply, verified */
     const rwdav_error *depth_refusal; /* the 403 a depth policy retries */
-    /* Last, and not zeroed: find_headers fills h before the rest is set
-     * up, and the If parser fills ifh, which is read only when has_if. */
-    rw_headers h;
-    rwdav_if ifh;
+    rw_headers h;                  /* filled by find_headers */
+    rwdav_if ifh;                  /* filled by the If parser; read only
+                                      when has_if */
 } rw_req;
-
-#define RW_REQ_ZERO_FROM offsetof(rw_req, has_if)
-#define RW_REQ_ZERO_LEN (offsetof(rw_req, h) - RW_REQ_ZERO_FROM)
 
 /* Does an http(s) Destination name this server by one of its other
  * origins: ServerName, ServerAlias, or what a trusted proxy forwards

@@ -189,6 +189,9 @@ int rw_status_page(request_rec *r)
     rw_ct_snapshot *sn;
     int json;
 
+    if (!r->handler || strcmp(r->handler, RW_STATUS_HANDLER))
+        return DECLINED;
+
     r->allowed = (AP_METHOD_BIT << M_GET);
     ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);   /* Allow: */
     if (r->method_number != M_GET)

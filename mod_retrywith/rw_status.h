@@ -23,7 +23,8 @@ void rw_status_bad_echo(request_rec *r, rwdav_echo_verdict v);
 
 #define RW_STATUS_HANDLER "retrywith-status"
 
-/* The page (rw_handler calls it for SetHandler retrywith-status). */
+/* The page: a handler hook of its own, for SetHandler retrywith-status
+ * (DECLINED for any other handler). */
 int rw_status_page(request_rec *r);
 
 #endif
