@@ -5,8 +5,10 @@
  * (apr_xml over expat, with APR's own namespace rules), so that what the
  * module passes is what mod_dav accepts, under the names mod_dav stores.
  * One small state machine checks the RFC 4918 §14 structure for both.
- * The body is not copied. */
+ * The fast path copies nothing; handed over, only feeds shorter than 8 KiB
+ * are gathered (xml_chunk). */
 #include <string.h>
+#include <apr_hash.h>
 #include <apr_strings.h>
 #include <apr_xml.h>
 #include <expat.h>
@@ -559,17 +561,28 @@ rwdav_error *rwdav_body_feed(rwdav_body *b, const char *buf, apr_size_t len)
     return b->err;
 }
 
-/* What a PROPPATCH leaves stored: each name's last operation wins. */
+/* What a PROPPATCH leaves stored: each name's last operation wins. Read
+ * from the end, so that a body of many properties costs one hash lookup
+ * each; props keeps document order. */
 static void settle_ops(rwdav_body *b)
 {
-    int i, j;
-    for (i = 0; i < b->ops->nelts; i++) {
+    apr_hash_t *seen = apr_hash_make(b->p);
+    const char **names;
+    int i, n;
+
+    for (i = b->ops->nelts - 1; i >= 0; i--) {
         const prop_op *op = &APR_ARRAY_IDX(b->ops, i, prop_op);
-        for (j = i + 1; j < b->ops->nelts; j++)
-            if (!strcmp(APR_ARRAY_IDX(b->ops, j, prop_op).name, op->name))
-                break;
-        if (op->set && j == b->ops->nelts)
+        if (apr_hash_get(seen, op->name, APR_HASH_KEY_STRING))
+            continue;
+        apr_hash_set(seen, op->name, APR_HASH_KEY_STRING, op);
+        if (op->set)
             *(const char **)apr_array_push(b->props) = op->name;
+    }
+    names = (const char **)b->props->elts;
+    for (i = 0, n = b->props->nelts; i < n / 2; i++) {
+        const char *t = names[i];
+        names[i] = names[n - 1 - i];
+        names[n - 1 - i] = t;
     }
 }
 

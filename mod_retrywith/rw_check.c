@@ -148,13 +148,14 @@ static rwdav_error *judge_destination(rw_req *q, const char *v)
 
     origin_of(r, q->h.host, &o);
     e = rwdav_destination_parse(r->pool, v, strlen(v), &o, &q->lim, &dest);
-    absolute = dest.rewritten ? dest.absolute : NULL;
+    absolute = dest.absolute;
     if (e && e->status == HTTP_BAD_GATEWAY && dest.uri.host.len) {
         const rwdav_span *sc = &dest.uri.scheme;
         int same_scheme = rwdav_scheme_port(sc->p, sc->len)
                           == rwdav_scheme_port(o.scheme, strlen(o.scheme));
-        if (rw_origin_known(r, q->conf, &dest.uri)
-            || (same_scheme && !RW_FLAG(q->conf->strict_authority, 0))) {
+        /* the leniency first: it needs no look at the other origins */
+        if ((same_scheme && !RW_FLAG(q->conf->strict_authority, 0))
+            || rw_origin_known(r, q->conf, &dest.uri)) {
             e = NULL;
             if (!same_scheme || dest.uri.query.p)
                 absolute = rwdav_destination_rebase(r->pool, &dest.uri, &o);

@@ -130,6 +130,19 @@ static int forwarded_origin(request_rec *r, rwdav_origin *o)
     return 1;
 }
 
+/* One of the server's names, at its port: ServerName's, or, where it
+ * gives none, the scheme's default or the port the request came in on. */
+static int names_server(request_rec *r, const rwdav_uri *u, rwdav_origin *o,
+                        const char *host)
+{
+    o->host = host;
+    o->port = r->server->port;
+    if (rwdav_destination_names(u, o))
+        return 1;
+    o->port = r->connection->local_addr->port;
+    return !r->server->port && rwdav_destination_names(u, o);
+}
+
 int rw_origin_known(request_rec *r, const rw_dir_conf *conf,
                     const rwdav_uri *u)
 {
@@ -138,24 +151,19 @@ int rw_origin_known(request_rec *r, const rw_dir_conf *conf,
     int i;
 
     o.scheme = ap_http_scheme(r);   /* ServerName's scheme, if it has one */
-    o.port = s->port;               /* 0: the scheme's default */
     o.authority = NULL;
-    if ((o.host = s->server_hostname) && rwdav_destination_names(u, &o))
+    if (s->server_hostname && names_server(r, u, &o, s->server_hostname))
         return 1;
-    for (i = 0; s->names && i < s->names->nelts; i++) {
-        o.host = APR_ARRAY_IDX(s->names, i, const char *);
-        if (rwdav_destination_names(u, &o))
+    for (i = 0; s->names && i < s->names->nelts; i++)
+        if (names_server(r, u, &o, APR_ARRAY_IDX(s->names, i, const char *)))
             return 1;
-    }
     if (s->wild_names && s->wild_names->nelts) {
         char *host = apr_pstrmemdup(r->pool, u->host.p, u->host.len);
         for (i = 0; i < s->wild_names->nelts; i++)
             if (apr_fnmatch(APR_ARRAY_IDX(s->wild_names, i, const char *),
-                            host, APR_FNM_CASE_BLIND) == APR_SUCCESS) {
-                o.host = host;
-                if (rwdav_destination_names(u, &o))
-                    return 1;
-            }
+                            host, APR_FNM_CASE_BLIND) == APR_SUCCESS
+                && names_server(r, u, &o, host))
+                return 1;
     }
     return conf->trusted && trusted_peer(r, conf->trusted)
            && forwarded_origin(r, &o) && rwdav_destination_names(u, &o);

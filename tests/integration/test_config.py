@@ -31,6 +31,9 @@ def in_location(*directives: str) -> str:
     ("RetryWithLimit body 12abc", "RetryWithLimit"),
     ("RetryWithLimit body", "RetryWithLimit"),
     ("RetryWithLimit timeout-types 99999999999999999999999", "RetryWithLimit"),
+    ("RetryWithTrustedProxy not-an-address", "RetryWithTrustedProxy"),
+    ("RetryWithTrustedProxy 10.0.0.0/99", "RetryWithTrustedProxy"),
+    ("RetryWithStrictAuthority maybe", "RetryWithStrictAuthority"),
 ])
 def test_bad_directive_value_fails_config_test(cfg_server, directive, name):
     rc, out = cfg_server.config_test(in_location(directive))
@@ -43,6 +46,7 @@ def test_bad_directive_value_fails_config_test(cfg_server, directive, name):
     ["RetryWith On"], ["RetryWith Off"], ["RetryWith on"],
     ["RetryWithDepthInfinity On"], ["RetryWithStrictTranslate On"],
     ["RetryWithBareLockToken Off"],
+    ["RetryWithStrictAuthority On", "RetryWithTrustedProxy 127.0.0.1 ::1 10.0.0.0/8"],
     ["RetryWithLimit body 4096", "RetryWithLimit xml-depth 10", "RetryWithLimit if-lists 5",
      "RetryWithLimit if-conditions 9", "RetryWithLimit header-length 1024",
      "RetryWithLimit timeout-types 3"],

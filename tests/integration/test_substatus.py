@@ -1043,3 +1043,40 @@ def test_h2c_refusal_and_pass(server_h2):
     assert status == 207 and "retrywith-substatus" not in hdrs, hdrs
     status, hdrs, rid = curl_h2(srv, "PROPFIND", "/dav/h2/", [("Depth", "1")], b"<bad")
     assert status == 400 and hdrs.get("retrywith-substatus") == "400.6", hdrs
+
+
+@pytest.fixture(scope="module")
+def aliased(httpd_factory, module_path):
+    """The main server's shares, served by a virtual host with aliases
+    (ServerAlias exists only in <VirtualHost>)."""
+    return httpd_factory("aliased", module_path=module_path,
+                         extra_conf="<VirtualHost *:*>\n"
+                                    "    ServerName 127.0.0.1\n"
+                                    "    ServerAlias files.example *.wild.example\n"
+                                    "</VirtualHost>\n")
+
+
+@pytest.mark.parametrize("host,status", [
+    ("files.example", 201),         # a ServerAlias
+    ("a.wild.example", 201),        # a wildcard ServerAlias
+    ("FILES.example", 201),         # host names compare case-blind
+    ("other.example", 502),         # not an origin of this server
+])
+def test_server_alias_is_an_origin(aliased, host, status):
+    """Under RetryWithStrictAuthority (/strict/) only the server's own
+    origins are accepted: ServerAlias names (wildcards too) at the
+    server's port are among them."""
+    src = f"/strict/alias-{uuid.uuid4().hex[:8]}.txt"
+    assert aliased.request("PUT", src, body=b"alias\n").status == 201
+    dest = f"/strict/alias-copy-{uuid.uuid4().hex[:8]}.txt"
+    before = aliased.share_checksum()
+    r = aliased.request("COPY", src,
+                        {"Destination": f"http://{host}:{aliased.port}{dest}"})
+    assert r.status == status, r
+    if status == 201:
+        assert r.substatus is None, r
+        assert aliased.share_dir("/strict/").joinpath(dest.split("/")[-1]).read_bytes() \
+            == b"alias\n"
+    else:
+        assert r.substatus == "400.1", r
+        assert aliased.share_checksum() == before
