@@ -129,8 +129,6 @@ static void origin_of(request_rec *r, const char *hh, rwdav_origin *o)
     }
 }
 
-#define REFUSE(rq, err, val) rw_refuse((rq)->r, (err), (val))
-
 /* A well-formed Destination that names another scheme, host or port than
  * the Host the client used is still this server when it names one of the
  * server's other origins; and mod_dav itself compares only the scheme, so
@@ -154,7 +152,7 @@ static rwdav_error *judge_destination(rw_req *q, const char *v)
         int same_scheme = rwdav_scheme_port(sc->p, sc->len)
                           == rwdav_scheme_port(o.scheme, strlen(o.scheme));
         /* the leniency first: it needs no look at the other origins */
-        if ((same_scheme && !RW_FLAG(q->conf->strict_authority, 0))
+        if ((same_scheme && !q->conf->strict_authority)
             || rw_origin_known(r, q->conf, &dest.uri)) {
             e = NULL;
             if (!same_scheme || dest.uri.query.p)
@@ -175,218 +173,297 @@ static rwdav_error *judge_destination(rw_req *q, const char *v)
     return e;
 }
 
-static int check_headers(rw_req *q)
+/* Each judge_ below checks one header where its method reads it, and
+ * returns the fault (with *at the value at fault) or NULL. Some hand
+ * mod_dav the header in the form it parses as the RFC means it. */
+
+static rwdav_error *judge_lock_token(rw_req *q, const char **at)
 {
     request_rec *r = q->r;
-    apr_table_t *h = r->headers_in;
+    const char *v = q->h.lock_token, *token, *norm;
     rwdav_error *e;
-    const char *v;
-    int is_coll = r->finfo.filetype == APR_DIR;
 
-    if (q->m == RWDAV_M_UNLOCK) {
-        const char *token, *norm;
-        v = q->h.lock_token;
-        if (!v)
-            return REFUSE(q, rwdav_error_make(r->pool, 400,
-                          RWDAV_SUB_LOCK_TOKEN,
-                          "UNLOCK needs a Lock-Token header", 0), NULL);
-        e = rwdav_locktoken_parse(r->pool, v, strlen(v), &q->lim,
-                                  RW_FLAG(q->conf->bare_lock_token, 0),
-                                  &token, &norm);
-        if (!e && q->fs && !rwdav_locktoken_is_fs(token))
-            e = rwdav_error_make(r->pool, 400, RWDAV_SUB_LOCK_TOKEN,
-                                 "this server's lock tokens are "
-                                 "opaquelocktoken:<UUID>: this one can name "
-                                 "none of its locks", 1);
-        if (e)
-            return REFUSE(q, e, v);
-        if (strcmp(norm, v))
-            apr_table_setn(h, "Lock-Token", norm);
-    }
-
-    /* Without a Depth header, PROPFIND's depth is the only one to check:
-     * the others' default, infinity, is always theirs to take (RFC 4918
-     * §9.6.1, §9.8.3, §9.9.2, §9.10.3; the unit tests hold
-     * rwdav_depth_check to that). */
-    if (q->m == RWDAV_M_PROPFIND
-        || (q->h.depth && (q->m == RWDAV_M_COPY || q->m == RWDAV_M_MOVE
-                           || q->m == RWDAV_M_LOCK
-                           || q->m == RWDAV_M_DELETE))) {
-        rwdav_depth d = RWDAV_DEPTH_ABSENT;
-        v = q->h.depth;
-        if (v && (e = rwdav_depth_parse(r->pool, v, strlen(v), &d)) != NULL)
-            return REFUSE(q, e, v);
-        e = rwdav_depth_check(r->pool, q->m, d, is_coll,
-                              RW_FLAG(q->conf->depth_infinity, 0));
-        if (e && e->condition && rw_retry_depth(q, e))
-            e = NULL;          /* a policy turns the 403 into a 449 */
-        if (e)
-            return REFUSE(q, e, v);
-    }
-
-    if (q->m == RWDAV_M_COPY || q->m == RWDAV_M_MOVE) {
-        int ow;
-        v = q->h.destination;
-        if (!v)
-            return REFUSE(q, rwdav_error_make(r->pool, 400,
-                          RWDAV_SUB_DESTINATION,
-                          "COPY and MOVE need a Destination header", 0), NULL);
-        if ((e = judge_destination(q, v)) != NULL)
-            return REFUSE(q, e, v);
-        v = q->h.overwrite;
-        if (v && (e = rwdav_overwrite_parse(r->pool, v, strlen(v), &ow)))
-            return REFUSE(q, e, v);
-    }
-
-    if (q->m == RWDAV_M_LOCK && (v = q->h.timeout) != NULL) {
-        rwdav_timeout t;
-        if ((e = rwdav_timeout_parse(r->pool, v, strlen(v), &q->lim, &t)))
-            return REFUSE(q, e, v);
-        if (t.rewritten)
-            apr_table_setn(h, "Timeout", t.normalized);
-    }
-
-    if ((v = q->h.ifh) != NULL) {
-        if ((e = rwdav_if_parse(r->pool, v, strlen(v), &q->lim, &q->ifh)))
-            return REFUSE(q, e, v);
-        q->has_if = 1;
-        if (q->ifh.rewritten)
-            apr_table_setn(h, "If", q->ifh.normalized);
-    }
-
-    if ((v = q->h.translate) != NULL) {
-        int tr;
-        e = rwdav_translate_parse(r->pool, v, strlen(v),
-                                  RW_FLAG(q->conf->strict_translate, 0), &tr);
-        if (e)
-            return REFUSE(q, e, v);
-    }
-    return OK;
+    if (q->m != RWDAV_M_UNLOCK)
+        return NULL;
+    if (!v)
+        return rwdav_error_make(r->pool, 400, RWDAV_SUB_LOCK_TOKEN,
+                                "UNLOCK needs a Lock-Token header", 0);
+    *at = v;
+    e = rwdav_locktoken_parse(r->pool, v, strlen(v), &q->lim,
+                              q->conf->bare_lock_token, &token, &norm);
+    if (!e && q->fs && !rwdav_locktoken_is_fs(token))
+        e = rwdav_error_make(r->pool, 400, RWDAV_SUB_LOCK_TOKEN,
+                             "this server's lock tokens are "
+                             "opaquelocktoken:<UUID>: this one can name "
+                             "none of its locks", 1);
+    if (!e && strcmp(norm, v))
+        apr_table_setn(r->headers_in, "Lock-Token", norm);
+    return e;
 }
 
-/* 400.7 and the body: methods without one, then the XML methods. */
-static int check_body(rw_req *q)
+/* Without a Depth header, PROPFIND's depth is the only one to check: the
+ * others' default, infinity, is always theirs to take (RFC 4918 §9.6.1,
+ * §9.8.3, §9.9.2, §9.10.3; the unit tests hold rwdav_depth_check to that).
+ * A PROPFIND's 403 for infinite depth is kept for a depth policy, which
+ * asks for a retry instead. */
+static rwdav_error *judge_depth(rw_req *q, const char **at)
 {
     request_rec *r = q->r;
-    const char *cl, *te;
-    rwdav_body_kind kind;
-    rwdav_body *body;
+    const char *v = q->h.depth;
+    rwdav_depth d = RWDAV_DEPTH_ABSENT;
     rwdav_error *e;
-    apr_size_t xml_limit;
+
+    if (q->m != RWDAV_M_PROPFIND
+        && (!v || (q->m != RWDAV_M_COPY && q->m != RWDAV_M_MOVE
+                   && q->m != RWDAV_M_LOCK && q->m != RWDAV_M_DELETE)))
+        return NULL;
+    *at = v;
+    if (v && (e = rwdav_depth_parse(r->pool, v, strlen(v), &d)) != NULL)
+        return e;
+    e = rwdav_depth_check(r->pool, q->m, d, r->finfo.filetype == APR_DIR,
+                          q->conf->depth_infinity);
+    if (e && e->condition && q->retry_depth) {
+        q->depth_refusal = e;
+        return NULL;
+    }
+    return e;
+}
+
+static rwdav_error *judge_copy_move(rw_req *q, const char **at)
+{
+    request_rec *r = q->r;
+    const char *v = q->h.destination;
+    rwdav_error *e;
+    int ow;
+
+    if (q->m != RWDAV_M_COPY && q->m != RWDAV_M_MOVE)
+        return NULL;
+    if (!v)
+        return rwdav_error_make(r->pool, 400, RWDAV_SUB_DESTINATION,
+                                "COPY and MOVE need a Destination header", 0);
+    *at = v;
+    if ((e = judge_destination(q, v)) != NULL)
+        return e;
+    *at = v = q->h.overwrite;
+    return v ? rwdav_overwrite_parse(r->pool, v, strlen(v), &ow) : NULL;
+}
+
+static rwdav_error *judge_timeout(rw_req *q, const char **at)
+{
+    request_rec *r = q->r;
+    const char *v = q->h.timeout;
+    rwdav_timeout t;
+    rwdav_error *e;
+
+    if (q->m != RWDAV_M_LOCK || !v)
+        return NULL;
+    *at = v;
+    e = rwdav_timeout_parse(r->pool, v, strlen(v), &q->lim, &t);
+    if (!e && t.rewritten)
+        apr_table_setn(r->headers_in, "Timeout", t.normalized);
+    return e;
+}
+
+static rwdav_error *judge_if(rw_req *q, const char **at)
+{
+    request_rec *r = q->r;
+    const char *v = q->h.ifh;
+    rwdav_error *e;
+
+    if (!v)
+        return NULL;
+    *at = v;
+    if ((e = rwdav_if_parse(r->pool, v, strlen(v), &q->lim, &q->ifh)))
+        return e;
+    q->has_if = 1;
+    if (q->ifh.rewritten)
+        apr_table_setn(r->headers_in, "If", q->ifh.normalized);
+    return NULL;
+}
+
+static rwdav_error *judge_translate(rw_req *q, const char **at)
+{
+    const char *v = q->h.translate;
+    int tr;
+
+    if (!v)
+        return NULL;
+    *at = v;
+    return rwdav_translate_parse(q->r->pool, v, strlen(v),
+                                 q->conf->strict_translate, &tr);
+}
+
+/* Verdict setters: the decision is made once, and nothing is written. */
+static int refuse(rw_req *q, const rwdav_error *e, const char *value)
+{
+    q->v.kind = RW_REFUSE;
+    q->v.err = e;
+    q->v.value = value;
+    return 1;
+}
+
+static int failed(rw_req *q, int status)
+{
+    q->v.kind = RW_FAILED;
+    q->v.status = status;
+    return 1;
+}
+
+/* The headers, in a fixed order: the first fault decides. Headers come
+ * before the body, so a refused request with Expect: 100-continue is
+ * never asked for its body. */
+static int judge_headers(rw_req *q)
+{
+    const char *at = NULL;
+    rwdav_error *e;
+
+    if (!(e = judge_lock_token(q, &at))
+        && !(e = judge_depth(q, &at))
+        && !(e = judge_copy_move(q, &at))
+        && !(e = judge_timeout(q, &at))
+        && !(e = judge_if(q, &at)))
+        e = judge_translate(q, &at);
+    return e ? refuse(q, e, at) : 0;
+}
+
+/* mod_dav_fs reads no body for DELETE, COPY, MOVE and UNLOCK (400.7 for
+ * one); other providers may (svn sends its lock tokens in a DELETE
+ * body). */
+static int judge_no_body(rw_req *q)
+{
+    request_rec *r = q->r;
+    const char *cl = q->h.content_length;
+    int present = 0, rc;
+
+    if (!q->fs)
+        return 0;
+    /* httpd has already refused a malformed Content-Length: it is all
+     * digits, and "00" is an empty body too */
+    if (cl && cl[strspn(cl, "0")] != '\0')
+        present = 1;
+    else if (q->h.transfer_encoding && (rc = rw_body_present(r, &present)))
+        return failed(q, rc);
+    if (!present)
+        return 0;
+    return refuse(q, rwdav_error_make(r->pool, 400, RWDAV_SUB_CONTENT_LENGTH,
+                                      apr_pstrcat(r->pool, r->method,
+                                                  " takes no request body",
+                                                  NULL), 0), cl);
+}
+
+/* The XML body of PROPFIND, PROPPATCH and LOCK, read whole, judged by
+ * mod_dav's own parser and kept for mod_dav (*body set when it passed). */
+static int judge_xml_body(rw_req *q, rwdav_body_kind kind, rwdav_body **body)
+{
+    request_rec *r = q->r;
+    const char *cl = q->h.content_length;
+    apr_size_t xml_limit = ap_get_limit_xml_body(r);
+    rwdav_error *e;
     int rc;
 
-    switch (q->m) {
-    case RWDAV_M_GET: case RWDAV_M_PUT: case RWDAV_M_MKCOL:
-    case RWDAV_M_OPTIONS: case RWDAV_M_OTHER:
-        return OK;   /* their bodies are mod_dav's or the handler's */
-    default:
-        break;
-    }
-    cl = q->h.content_length;
-    te = q->h.transfer_encoding;
-    switch (q->m) {
-    case RWDAV_M_UNLOCK: case RWDAV_M_DELETE:
-    case RWDAV_M_COPY: case RWDAV_M_MOVE: {
-        int present = 0;
-        /* mod_dav_fs reads no body for these; other providers may (svn
-         * sends its lock tokens in a DELETE body) */
-        if (!q->fs)
-            return OK;
-        /* httpd has already refused a malformed Content-Length: it is
-         * all digits, and "00" is an empty body too */
-        if (cl && cl[strspn(cl, "0")] != '\0')
-            present = 1;
-        else if (te && (rc = rw_body_present(r, &present)) != OK)
-            return rc;
-        if (present)
-            return REFUSE(q, rwdav_error_make(r->pool, 400,
-                          RWDAV_SUB_CONTENT_LENGTH,
-                          apr_pstrcat(r->pool, r->method,
-                                      " takes no request body", NULL), 0),
-                          cl);
-        return OK;
-    }
-    case RWDAV_M_PROPFIND: kind = RWDAV_BODY_PROPFIND; break;
-    case RWDAV_M_PROPPATCH: kind = RWDAV_BODY_PROPPATCH; break;
-    case RWDAV_M_LOCK: kind = RWDAV_BODY_LOCKINFO; break;
-    default:
-        return OK;
-    }
-
     /* mod_dav refuses beyond LimitXMLRequestBody; never accept more. */
-    xml_limit = ap_get_limit_xml_body(r);
     if (xml_limit && xml_limit < q->lim.body_bytes)
         q->lim.body_bytes = xml_limit;
     if (cl) {
         apr_off_t n;
         if (apr_strtoff(&n, cl, NULL, 10) == APR_SUCCESS
             && n > (apr_off_t)q->lim.body_bytes)
-            return REFUSE(q, rwdav_error_make(r->pool, 413, RWDAV_SUB_BODY,
-                          "request body too large", q->lim.body_bytes), cl);
+            return refuse(q, rwdav_error_make(r->pool, 413, RWDAV_SUB_BODY,
+                                              "request body too large",
+                                              q->lim.body_bytes), cl);
     }
-    if ((rc = rw_body_take(r, kind, &q->lim, q->body_rules, &body, &e)) != OK)
-        return rc;
-    if (!e && kind == RWDAV_BODY_LOCKINFO && rwdav_body_size(body) == 0)
+    if ((rc = rw_body_take(r, kind, &q->lim, q->body_rules, body, &e)) != OK)
+        return failed(q, rc);
+    /* a LOCK without a body refreshes a lock, which the If header names */
+    if (!e && kind == RWDAV_BODY_LOCKINFO && rwdav_body_size(*body) == 0)
         e = rwdav_if_refresh_check(r->pool, q->has_if ? &q->ifh : NULL);
-    if (e)
-        return REFUSE(q, e, NULL);
-    return rw_retry_body(q, body);
+    return e ? refuse(q, e, NULL) : 0;
+}
+
+/* 400.7 and the body: methods without one, then the XML methods; the
+ * bodies of the others are mod_dav's or the handler's. */
+static int judge_body(rw_req *q, rwdav_body **body)
+{
+    switch (q->m) {
+    case RWDAV_M_UNLOCK: case RWDAV_M_DELETE:
+    case RWDAV_M_COPY: case RWDAV_M_MOVE:
+        return judge_no_body(q);
+    case RWDAV_M_PROPFIND:
+        return judge_xml_body(q, RWDAV_BODY_PROPFIND, body);
+    case RWDAV_M_PROPPATCH:
+        return judge_xml_body(q, RWDAV_BODY_PROPPATCH, body);
+    case RWDAV_M_LOCK:
+        return judge_xml_body(q, RWDAV_BODY_LOCKINFO, body);
+    default:
+        return 0;
+    }
+}
+
+/* Headers, then the policies that read headers, then the body, then the
+ * policies that read it: the first to decide ends the judging. Without a
+ * decision the request passes (q->v is RW_PASS). */
+static void decide(rw_req *q)
+{
+    rwdav_body *body = NULL;
+
+    if (q->conf->policies)
+        rw_retry_select(q);
+    if (judge_headers(q) || rw_retry_headers(q) || judge_body(q, &body))
+        return;
+    if (body)
+        rw_retry_body(q, body);
+}
+
+/* Is the request in a location the module checks? mod_dav_fs leaves GET
+ * and HEAD to the default handler; they still get the checks that apply
+ * to them where DAV is on. Without the provider lookup (httpd before
+ * 2.4.21) every provider counts as mod_dav_fs. Another provider
+ * (mod_dav_svn, ...) is checked only where the admin says RetryWith On. */
+static int applies(request_rec *r, const rw_dir_conf *conf, int *fs)
+{
+    const char *provider;
+    int dav;
+
+    if (r->main || conf->mode == RW_MODE_OFF)
+        return 0;
+    dav = r->handler && r->handler[0] == 'd'
+          && !strcmp(r->handler, "dav-handler");
+    provider = rw_dav_provider_name ? rw_dav_provider_name(r) : NULL;
+    if (!dav && (r->method_number != M_GET || !provider))
+        return 0;
+    *fs = !rw_dav_provider_name
+          || (provider && !strcmp(provider, "filesystem"));
+    return *fs || conf->mode == RW_MODE_ON;
 }
 
 int rw_handler(request_rec *r)
 {
-    const rw_dir_conf *conf;
-    const char *provider;
+    const rw_dir_conf *conf = ap_get_module_config(r->per_dir_config,
+                                                   &retrywith_module);
     rw_req q;
-    int rc, dav, fs;
+    int fs, rc;
 
-    if (r->main)
+    if (!applies(r, conf, &fs))
         return DECLINED;
-    dav = r->handler && r->handler[0] == 'd'
-          && !strcmp(r->handler, "dav-handler");
-    conf = ap_get_module_config(r->per_dir_config, &retrywith_module);
-    if (conf->enabled == 0)
-        return DECLINED;
-    /* mod_dav_fs leaves GET and HEAD to the default handler; they still
-     * get the checks that apply to them where DAV is on. */
-    provider = rw_dav_provider_name ? rw_dav_provider_name(r) : NULL;
-    if (!dav && (r->method_number != M_GET || !provider))
-        return DECLINED;
-    /* Without the lookup (httpd before 2.4.21) every provider counts as
-     * mod_dav_fs, as before. Another provider (mod_dav_svn, ...) is
-     * checked only where the admin says RetryWith On. */
-    fs = !rw_dav_provider_name || (provider && !strcmp(provider, "filesystem"));
-    if (!fs && conf->enabled != 1)
-        return DECLINED;
-    find_headers(r, &q.h);
-    /* A GET's only rules are If and Translate: most have neither. */
-    if (r->method_number == M_GET && !conf->policies && !q.h.ifh
-        && !q.h.translate) {
-        rw_status_count(RW_OUT_PASSED);
-        return DECLINED;
-    }
+    memset(&q.v, 0, sizeof(q.v));          /* RW_PASS */
     q.r = r;
     q.conf = conf;
-    q.lim = conf->in_force;
     q.m = method_of(r);
     q.fs = fs;
-    q.has_if = 0;
-    q.pols = NULL;
-    q.missing = NULL;
-    q.body_rules = 0;
     q.echo = NULL;
-    q.depth_refusal = NULL;
-
-    if (conf->policies)
-        rw_retry_select(&q);
-    if ((rc = check_headers(&q)) != OK)
-        return rc;
-    if (q.pols && (rc = rw_retry_headers(&q)) != OK)
-        return rc;
-    if ((rc = check_body(&q)) != OK)
-        return rc;
-    rw_status_count(RW_OUT_PASSED);
-    if (q.echo)
-        rw_status_retried(r, q.echo, 1);
-    return DECLINED;
+    find_headers(r, &q.h);
+    /* A GET's only rules are If and Translate: most have neither. */
+    if (q.m != RWDAV_M_GET || conf->policies || q.h.ifh || q.h.translate) {
+        q.lim = conf->lim;
+        q.has_if = 0;
+        q.pols = NULL;
+        q.retry_depth = 0;
+        q.body_rules = 0;
+        q.missing = NULL;
+        q.depth_refusal = NULL;
+        decide(&q);
+    }
+    rc = rw_answer(&q);
+    rw_record(&q);
+    return rc;
 }

@@ -13,32 +13,48 @@
 void *rw_create_dir_conf(apr_pool_t *p, char *dir)
 {
     rw_dir_conf *c = apr_pcalloc(p, sizeof(*c));
-    c->enabled = RW_UNSET;
-    c->depth_infinity = RW_UNSET;
-    c->strict_translate = RW_UNSET;
-    c->bare_lock_token = RW_UNSET;
-    c->strict_authority = RW_UNSET;
-    rwdav_limits_default(&c->in_force);  /* limits all 0: inherit */
+    c->mode = RW_MODE_FS_ONLY;
+    rwdav_limits_default(&c->lim);
+    c->echo_lifetime = RW_ECHO_LIFETIME_DEFAULT;
+    return c;   /* the flags' defaults are 0; no policy, trusted proxy or
+                   secret */
+}
+
+rw_dir_conf *rw_mark(void *dconf, unsigned bit)
+{
+    rw_dir_conf *c = dconf;
+    c->set |= bit;
     return c;
 }
 
-rw_dir_conf *rw_touch(void *dconf)
-{
-    rw_dir_conf *c = dconf;
-    c->touched = 1;
-    return c;
-}
+/* RetryWith and the On/Off switches: cmd->info says which field and bit. */
+typedef struct {
+    apr_size_t off;
+    unsigned bit;
+} rw_flag_slot;
+
+static const rw_flag_slot slot_mode = {
+    offsetof(rw_dir_conf, mode), RW_SET_MODE };
+static const rw_flag_slot slot_depth_infinity = {
+    offsetof(rw_dir_conf, depth_infinity), RW_SET_DEPTH_INFINITY };
+static const rw_flag_slot slot_strict_translate = {
+    offsetof(rw_dir_conf, strict_translate), RW_SET_STRICT_TRANSLATE };
+static const rw_flag_slot slot_bare_lock_token = {
+    offsetof(rw_dir_conf, bare_lock_token), RW_SET_BARE_LOCK_TOKEN };
+static const rw_flag_slot slot_strict_authority = {
+    offsetof(rw_dir_conf, strict_authority), RW_SET_STRICT_AUTHORITY };
 
 static const char *set_flag(cmd_parms *cmd, void *dconf, int on)
 {
-    return ap_set_flag_slot(cmd, rw_touch(dconf), on);
+    const rw_flag_slot *slot = cmd->info;
+    rw_dir_conf *c = rw_mark(dconf, slot->bit);
+    /* RW_MODE_OFF and RW_MODE_ON are 0 and 1 too */
+    *(int *)((char *)c + slot->off) = on ? 1 : 0;
+    return NULL;
 }
 
-#define RW_MERGE(f) (add->f != RW_UNSET ? add->f : base->f)
-#define RW_MERGE_LIMIT(f) do { \
-        c->limits.f = add->limits.f ? add->limits.f : base->limits.f; \
-        c->in_force.f = add->limits.f ? add->limits.f : base->in_force.f; \
-    } while (0)
+/* A field of the section that set it, else its parent's. */
+#define RW_MERGE(f, bit) (c->f = (add->set & (bit)) ? add->f : base->f)
 
 void *rw_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
@@ -46,56 +62,62 @@ void *rw_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     rw_dir_conf *c;
 
     /* httpd merges sections without a directive of ours on every request:
-     * then the other side serves unchanged */
-    if (!add->touched)
+     * then the other side serves unchanged, its values already in force */
+    if (!add->set)
         return basev;
-    if (!base->touched)
+    if (!base->set)
         return addv;
     c = apr_pcalloc(p, sizeof(*c));
-    c->touched = 1;
-    c->enabled = RW_MERGE(enabled);
-    c->depth_infinity = RW_MERGE(depth_infinity);
-    c->strict_translate = RW_MERGE(strict_translate);
-    c->bare_lock_token = RW_MERGE(bare_lock_token);
-    c->strict_authority = RW_MERGE(strict_authority);
-    c->trusted = add->trusted ? add->trusted : base->trusted;
-    RW_MERGE_LIMIT(header_len);
-    RW_MERGE_LIMIT(if_lists);
-    RW_MERGE_LIMIT(if_conditions);
-    RW_MERGE_LIMIT(body_bytes);
-    RW_MERGE_LIMIT(xml_depth);
-    RW_MERGE_LIMIT(timeout_types);
+    c->set = base->set | add->set;
+    RW_MERGE(mode, RW_SET_MODE);
+    RW_MERGE(depth_infinity, RW_SET_DEPTH_INFINITY);
+    RW_MERGE(strict_translate, RW_SET_STRICT_TRANSLATE);
+    RW_MERGE(bare_lock_token, RW_SET_BARE_LOCK_TOKEN);
+    RW_MERGE(strict_authority, RW_SET_STRICT_AUTHORITY);
+    RW_MERGE(trusted, RW_SET_TRUSTED);
+    RW_MERGE(secret, RW_SET_SECRET);
+    RW_MERGE(echo_lifetime, RW_SET_ECHO_LIFETIME);
+    RW_MERGE(lim.body_bytes, RW_SET_BODY_BYTES);
+    RW_MERGE(lim.xml_depth, RW_SET_XML_DEPTH);
+    RW_MERGE(lim.if_lists, RW_SET_IF_LISTS);
+    RW_MERGE(lim.if_conditions, RW_SET_IF_CONDITIONS);
+    RW_MERGE(lim.header_len, RW_SET_HEADER_LEN);
+    RW_MERGE(lim.timeout_types, RW_SET_TIMEOUT_TYPES);
     /* a nested location adds its policies to its parent's */
     c->policies = !add->policies ? base->policies
                 : !base->policies ? add->policies
                 : apr_array_append(p, base->policies, add->policies);
-    c->secret = add->secret ? add->secret : base->secret;
-    c->echo_lifetime = add->echo_lifetime ? add->echo_lifetime
-                                          : base->echo_lifetime;
     return c;
 }
 
-/* name, offset in rwdav_limits, largest accepted value */
+/* name, offset in rwdav_limits, its RW_SET_ bit, largest accepted value */
 static const struct {
     const char *name;
     apr_size_t off;
+    unsigned bit;
     apr_int64_t max;
 } limit_names[] = {
     /* expat takes chunk lengths as int */
-    { "body", offsetof(rwdav_limits, body_bytes), 2147483647 },
-    /* Debian's apr_xml (mod_dav's parser) stops at 256 levels itself */
-    { "xml-depth", offsetof(rwdav_limits, xml_depth), 256 },
-    { "if-lists", offsetof(rwdav_limits, if_lists), 100000 },
-    { "if-conditions", offsetof(rwdav_limits, if_conditions), 100000 },
-    { "header-length", offsetof(rwdav_limits, header_len), 1 << 20 },
-    { "timeout-types", offsetof(rwdav_limits, timeout_types), 1000 },
-    { NULL, 0, 0 }
+    { "body", offsetof(rwdav_limits, body_bytes), RW_SET_BODY_BYTES,
+      2147483647 },
+    /* apr_xml and mod_dav walk a body's tree recursively (apr_xml_to_text,
+     * apr_xml_quote_elem): the cap keeps that walk's stack small in a
+     * threaded child, far beyond what real clients nest */
+    { "xml-depth", offsetof(rwdav_limits, xml_depth), RW_SET_XML_DEPTH, 256 },
+    { "if-lists", offsetof(rwdav_limits, if_lists), RW_SET_IF_LISTS, 100000 },
+    { "if-conditions", offsetof(rwdav_limits, if_conditions),
+      RW_SET_IF_CONDITIONS, 100000 },
+    { "header-length", offsetof(rwdav_limits, header_len), RW_SET_HEADER_LEN,
+      1 << 20 },
+    { "timeout-types", offsetof(rwdav_limits, timeout_types),
+      RW_SET_TIMEOUT_TYPES, 1000 },
+    { NULL, 0, 0, 0 }
 };
 
 static const char *set_limit(cmd_parms *cmd, void *dconf, const char *name,
                              const char *value)
 {
-    rw_dir_conf *c = rw_touch(dconf);
+    rw_dir_conf *c = dconf;
     char *end;
     apr_int64_t n;
     int i;
@@ -114,8 +136,8 @@ static const char *set_limit(cmd_parms *cmd, void *dconf, const char *name,
         return apr_psprintf(cmd->pool, "%s %s: '%s' is not a whole number "
                             "from 1 to %" APR_INT64_T_FMT, cmd->cmd->name,
                             limit_names[i].name, value, limit_names[i].max);
-    *(apr_size_t *)((char *)&c->limits + limit_names[i].off) = (apr_size_t)n;
-    *(apr_size_t *)((char *)&c->in_force + limit_names[i].off) = (apr_size_t)n;
+    rw_mark(c, limit_names[i].bit);
+    *(apr_size_t *)((char *)&c->lim + limit_names[i].off) = (apr_size_t)n;
     return NULL;
 }
 
@@ -123,7 +145,7 @@ static const char *set_limit(cmd_parms *cmd, void *dconf, const char *name,
  * addresses of one directive, or of several in one section, add up. */
 static const char *set_trusted(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    rw_dir_conf *c = rw_touch(dconf);
+    rw_dir_conf *c = rw_mark(dconf, RW_SET_TRUSTED);
     char *ip = apr_pstrdup(cmd->pool, arg), *mask = strchr(ip, '/');
     apr_ipsubnet_t *sub;
     apr_status_t rv;
@@ -143,28 +165,28 @@ static const char *set_trusted(cmd_parms *cmd, void *dconf, const char *arg)
 
 const command_rec rw_cmds[] = {
     AP_INIT_FLAG("RetryWith", set_flag,
-                 (void *)offsetof(rw_dir_conf, enabled),
+                 (void *)&slot_mode,
                  RSRC_CONF | ACCESS_CONF,
                  "On checks WebDAV requests here before mod_dav, whatever "
                  "the DAV provider; Off passes them through unchecked; unset "
                  "(default): on where mod_dav_fs serves, off elsewhere"),
     AP_INIT_FLAG("RetryWithDepthInfinity", set_flag,
-                 (void *)offsetof(rw_dir_conf, depth_infinity),
+                 (void *)&slot_depth_infinity,
                  RSRC_CONF | ACCESS_CONF,
                  "On lets PROPFIND of infinite depth reach mod_dav; Off "
                  "(default) answers 403 DAV:propfind-finite-depth"),
     AP_INIT_FLAG("RetryWithStrictTranslate", set_flag,
-                 (void *)offsetof(rw_dir_conf, strict_translate),
+                 (void *)&slot_strict_translate,
                  RSRC_CONF | ACCESS_CONF,
                  "On refuses a Translate header other than t or f (400.5); "
                  "Off (default) ignores such values"),
     AP_INIT_FLAG("RetryWithBareLockToken", set_flag,
-                 (void *)offsetof(rw_dir_conf, bare_lock_token),
+                 (void *)&slot_bare_lock_token,
                  RSRC_CONF | ACCESS_CONF,
                  "On accepts a Lock-Token without angle brackets (some "
                  "Windows clients); Off (default) refuses it (400.9)"),
     AP_INIT_FLAG("RetryWithStrictAuthority", set_flag,
-                 (void *)offsetof(rw_dir_conf, strict_authority),
+                 (void *)&slot_strict_authority,
                  RSRC_CONF | ACCESS_CONF,
                  "On refuses (502) a Destination naming a host or port this "
                  "server does not know as its own; Off (default) accepts "

@@ -27,6 +27,31 @@ typedef struct {
                *transfer_encoding, *expect, *host;
 } rw_headers;
 
+/* What the module decided for a request. The checks and the policies
+ * only decide; rw_answer writes the answer and rw_record records it. */
+typedef enum {
+    RW_PASS = 0,        /* hand the request on (mod_dav, or GET's handler) */
+    RW_REFUSE,          /* a fault of the request: err (400.x, 403, 413, 502) */
+    RW_RETRY,           /* 449 naming what is missing, with a new echo token;
+                           token NULL: a genuine retry still lacks it (403) */
+    RW_BAD_ECHO,        /* Ms-Echo-Reply did not verify (400) */
+    RW_FAILED           /* reading the body failed: status, which httpd
+                           answers (the input filters may have already) */
+} rw_decision;
+
+typedef struct {
+    rw_decision kind;
+    const rwdav_error *err;        /* RW_REFUSE */
+    const char *value;             /* RW_REFUSE: the header value at fault,
+                                      for the log, or NULL */
+    const char *token;             /* RW_RETRY: Ms-Echo-Request, or NULL */
+    apr_int64_t deadline;          /* RW_RETRY: the token's expiry, seconds */
+    const char *condition;         /* RW_RETRY: a DAV: precondition the
+                                      final answer names, or NULL */
+    rwdav_echo_verdict echo;       /* RW_BAD_ECHO */
+    int status;                    /* RW_FAILED */
+} rw_verdict;
+
 /* One request on its way through the checks. */
 typedef struct {
     request_rec *r;
@@ -36,14 +61,16 @@ typedef struct {
     int fs;                        /* mod_dav_fs serves: its own rules apply */
     int has_if;
     apr_array_header_t *pols;      /* the policies that apply (rw_policy *),
-                                      NULL where the location has none */
-    apr_array_header_t *missing;   /* what the request lacks (rw_missing) */
+                                      NULL where none does */
+    int retry_depth;               /* a depth policy applies */
     int body_rules;                /* an applicable policy reads the body */
+    apr_array_header_t *missing;   /* what the request lacks (rw_missing) */
     const char *echo;              /* Ms-Echo-Reply, verified */
     const rwdav_error *depth_refusal; /* the 403 a depth policy retries */
     rw_headers h;                  /* filled by find_headers */
     rwdav_if ifh;                  /* filled by the If parser; read only
                                       when has_if */
+    rw_verdict v;                  /* the decision */
 } rw_req;
 
 /* Does an http(s) Destination name this server by one of its other
@@ -55,18 +82,23 @@ int rw_origin_known(request_rec *r, const rw_dir_conf *conf,
 /* The handler ordered before mod_dav's (rw_check.c). */
 int rw_handler(request_rec *r);
 
-/* 449 decisions (rw_retry.c). select runs first; headers after the 400.x
- * header checks; body after the body was validated. Each returns OK to go
- * on, or the answer's code (DONE) once answered. */
+/* 449 decisions (rw_retry.c). select runs first, headers after the header
+ * checks, body after the body was judged. headers and body return 1 when
+ * they decided (q->v: RW_RETRY or RW_BAD_ECHO), else 0. */
 void rw_retry_select(rw_req *q);
-int rw_retry_depth(rw_req *q, const rwdav_error *refusal);
 int rw_retry_headers(rw_req *q);
 int rw_retry_body(rw_req *q, const rwdav_body *body);
 
-/* The 449, the final refusal of a retry, and a bad echo (rw_response.c). */
-int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
-                    const char *token, const char *condition);
-int rw_answer_bad_echo(request_rec *r, rwdav_echo_verdict v);
+/* The one place that writes the module's answer (rw_response.c): nothing
+ * for RW_PASS (DECLINED), the status for RW_FAILED, else the whole
+ * response (DONE). */
+int rw_answer(const rw_req *q);
+/* Why an Ms-Echo-Reply failed, for people. */
+const char *rw_echo_reason(rwdav_echo_verdict v);
+
+/* The one place that records the outcome (rw_record.c): the notes the
+ * access log reads, the live counters, the error_log line. */
+void rw_record(const rw_req *q);
 
 /* Reads, validates and buffers a PROPFIND/PROPPATCH/LOCK body, then puts a
  * filter in place that hands the same bytes to mod_dav (rw_body.c).
@@ -81,9 +113,5 @@ apr_status_t rw_replay_in(ap_filter_t *f, apr_bucket_brigade *bb,
 
 /* Is there at least one byte of request body? Consumes it if so. */
 int rw_body_present(request_rec *r, int *present);
-
-/* Writes the whole refusal (rw_response.c); value is the offending header
- * value for the log, or NULL. Returns DONE. */
-int rw_refuse(request_rec *r, const rwdav_error *e, const char *value);
 
 #endif

@@ -123,7 +123,7 @@ static const char *add_policy(cmd_parms *cmd, rw_dir_conf *c, rw_policy *pol,
                                 "methods=, agent=, text=)", d, wd);
         }
     }
-    rw_touch(c);
+    rw_mark(c, RW_SET_POLICIES);
     if (!c->policies)
         c->policies = apr_array_make(cmd->pool, 2, sizeof(rw_policy));
     *(rw_policy *)apr_array_push(c->policies) = *pol;
@@ -251,7 +251,7 @@ const char *rw_cmd_retry_prop_list(cmd_parms *cmd, void *dconf,
 
 const char *rw_cmd_secret(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    rw_dir_conf *c = rw_touch(dconf);
+    rw_dir_conf *c = rw_mark(dconf, RW_SET_SECRET);
     if (strlen(arg) < 16)
         return apr_psprintf(cmd->pool, "%s: the secret must have at least 16 "
                             "characters (the same on every server of a farm)",
@@ -262,7 +262,7 @@ const char *rw_cmd_secret(cmd_parms *cmd, void *dconf, const char *arg)
 
 const char *rw_cmd_echo_lifetime(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    rw_dir_conf *c = rw_touch(dconf);
+    rw_dir_conf *c = rw_mark(dconf, RW_SET_ECHO_LIFETIME);
     char *end;
     apr_int64_t n = apr_strtoi64(arg, &end, 10);
     if (*end || end == arg || n < 1 || n > 86400)

@@ -10,10 +10,6 @@
 #include "util_filter.h"
 
 #include "rw_glue.h"
-#include "rw_log.h"
-#include "rw_status.h"
-
-APLOG_USE_MODULE(retrywith);
 
 #define RW_NS "urn:mod-retrywith:error"
 
@@ -61,31 +57,11 @@ static void begin_error(request_rec *r, int status, const char *status_line)
              " xmlns:R=\"" RW_NS "\">\n", r);
 }
 
-int rw_refuse(request_rec *r, const rwdav_error *e, const char *value)
+static int refusal(request_rec *r, const rwdav_error *e)
 {
     const char *sub = apr_psprintf(r->pool, "400.%d", (int)e->sub);
     const char *reason = rwdav_xml_escape(r->pool, e->reason,
                                           strlen(e->reason));
-
-    apr_table_setn(r->notes, "retrywith-substatus", sub);
-    if (e->sub >= 1 && e->sub <= RWDAV_SUB_MAX)
-        rw_status_count((rw_outcome)(RW_OUT_REFUSED_1 + e->sub - 1));
-    if (value) {
-        apr_size_t n = strlen(value);
-        const char *shown = ap_escape_logitem(r->pool,
-            apr_pstrmemdup(r->pool, value, n > RW_LOG_VALUE_MAX
-                                           ? RW_LOG_VALUE_MAX : n));
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00101)
-                      "%d %s (%s): %s at offset %" APR_SIZE_T_FMT
-                      " [%s: \"%s\"%s]", e->status, sub,
-                      rwdav_substatus_name(e->sub), e->reason, e->offset,
-                      e->field, shown, n > RW_LOG_VALUE_MAX ? "..." : "");
-    }
-    else {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00102)
-                      "%d %s (%s): %s", e->status, sub,
-                      rwdav_substatus_name(e->sub), e->reason);
-    }
 
     apr_table_setn(r->err_headers_out, "Retrywith-Substatus", sub);
     begin_error(r, e->status, ap_get_status_line(e->status));
@@ -168,10 +144,14 @@ static const char *human_item(apr_pool_t *p, const rw_missing *m)
     return s;
 }
 
-int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
-                    const char *token, const char *condition)
+/* The 449 names what is missing in three forms: Retrywith-Missing (RFC
+ * 8941 list) for programs, MS-RetryWith lines as [MS-WDV] writes them,
+ * and the body for people. Without a token it is the final 403 of a
+ * retry that still lacks something. */
+static int retry_with(request_rec *r, const apr_array_header_t *missing,
+                      const char *token, const char *condition)
 {
-    const char *list = NULL, *human = NULL, *note;
+    const char *list = NULL, *human = NULL;
     int i;
 
     for (i = 0; i < missing->nelts; i++) {
@@ -193,21 +173,14 @@ int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
     apr_table_setn(r->err_headers_out, "Retrywith-Missing", list);
 
     if (token) {
-        note = "449";
         apr_table_setn(r->err_headers_out, "Ms-Echo-Request", token);
         human = apr_pstrcat(r->pool, "Retry this request with the header "
                             "Ms-Echo-Reply set to the value of "
                             "Ms-Echo-Request, and add: ", human, NULL);
     }
     else {
-        note = "449-final";
         human = apr_pstrcat(r->pool, "This retry still lacks: ", human, NULL);
     }
-    apr_table_setn(r->notes, "retrywith-substatus", note);
-    apr_table_setn(r->notes, "retrywith-echo", token ? "issued" : "final");
-    rw_status_count(token ? RW_OUT_449 : RW_OUT_449_FINAL);
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00104)
-                  "%d %s: missing %s", token ? 449 : HTTP_FORBIDDEN, note, list);
 
     /* httpd 2.4 has no text for 449 and would send "500 Internal Server
      * Error" on HTTP/1.1 without status_line */
@@ -238,27 +211,42 @@ int rw_answer_retry(request_rec *r, const apr_array_header_t *missing,
     return DONE;
 }
 
-int rw_answer_bad_echo(request_rec *r, rwdav_echo_verdict v)
+const char *rw_echo_reason(rwdav_echo_verdict v)
 {
-    static const char *why[] = {
+    static const char *const why[] = {
         "",
         "Ms-Echo-Reply is not a value this server issued",
         "Ms-Echo-Reply was not issued by this server (or its farm)",
         "Ms-Echo-Reply was issued for another request (method or URI)",
         "Ms-Echo-Reply has expired: send the request again without it"
     };
-    const char *name = rwdav_echo_verdict_name(v);
-    const char *note = apr_pstrcat(r->pool, "449-echo-", name, NULL);
+    return why[v];
+}
 
-    apr_table_setn(r->notes, "retrywith-substatus", note);
-    apr_table_setn(r->notes, "retrywith-echo", name);
-    rw_status_count((rw_outcome)(RW_OUT_ECHO_MALFORMED + v - 1));
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00105)
-                  "400 %s: %s", note, why[v]);
+static int bad_echo(request_rec *r, rwdav_echo_verdict v)
+{
+    const char *name = rwdav_echo_verdict_name(v);
+
     apr_table_setn(r->err_headers_out, "Retrywith-Echo", name);
     begin_error(r, HTTP_BAD_REQUEST, ap_get_status_line(HTTP_BAD_REQUEST));
     ap_rprintf(r, "<R:invalid-echo-reply verdict=\"%s\"/>\n"
                "<m:human-readable errcode=\"449\">\n%s\n</m:human-readable>\n"
-               "</D:error>\n", name, why[v]);
+               "</D:error>\n", name, rw_echo_reason(v));
     return DONE;
+}
+
+int rw_answer(const rw_req *q)
+{
+    switch (q->v.kind) {
+    case RW_REFUSE:
+        return refusal(q->r, q->v.err);
+    case RW_RETRY:
+        return retry_with(q->r, q->missing, q->v.token, q->v.condition);
+    case RW_BAD_ECHO:
+        return bad_echo(q->r, q->v.echo);
+    case RW_FAILED:
+        return q->v.status;
+    default:
+        return DECLINED;
+    }
 }

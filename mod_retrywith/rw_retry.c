@@ -9,10 +9,6 @@
 #include "http_protocol.h"
 
 #include "rw_glue.h"
-#include "rw_log.h"
-#include "rw_status.h"
-
-APLOG_USE_MODULE(retrywith);
 
 /* Rules that can only be judged once the XML body was read. */
 static int is_body_rule(const rw_policy *pol)
@@ -40,6 +36,7 @@ void rw_retry_select(rw_req *q)
             continue;
         APR_ARRAY_PUSH(q->pols, const rw_policy *) = pol;
         q->body_rules |= is_body_rule(pol);
+        q->retry_depth |= pol->kind == RW_POL_DEPTH;
     }
 }
 
@@ -61,72 +58,68 @@ static const rw_policy *find(const rw_req *q, rw_policy_kind kind)
     return NULL;
 }
 
-int rw_retry_depth(rw_req *q, const rwdav_error *refusal)
-{
-    const rw_policy *pol = q->pols ? find(q, RW_POL_DEPTH) : NULL;
-    if (!pol)
-        return 0;
-    q->depth_refusal = refusal;
-    lacks(q, pol, 0);
-    return 1;
-}
-
-static int answer(rw_req *q)
+/* The request lacks what q->missing names. A genuine retry gets a final
+ * answer (the loop guard); any other request a 449 with a new echo. */
+static int retry(rw_req *q)
 {
     request_rec *r = q->r;
-    const char *rules = "", *token, *uri;
+    const char *rules = "";
     apr_size_t klen;
     const unsigned char *key;
-    int i, life;
-    apr_int64_t deadline;
+    int i;
 
-    if (q->echo) {   /* the loop guard: a retry gets a final answer */
-        rw_status_retried(r, q->echo, 0);
-        return rw_answer_retry(r, q->missing, NULL,
-                               q->depth_refusal ? q->depth_refusal->condition
-                                                : NULL);
+    q->v.kind = RW_RETRY;
+    if (q->echo) {
+        q->v.condition = q->depth_refusal ? q->depth_refusal->condition
+                                          : NULL;
+        return 1;
     }
     for (i = 0; i < q->missing->nelts; i++) {
         const rw_missing *m = &APR_ARRAY_IDX(q->missing, i, rw_missing);
         rules = i ? apr_pstrcat(r->pool, rules, ",", m->pol->id, NULL)
                   : m->pol->id;
     }
-    key = rw_policy_key(q->conf, &klen);
-    life = q->conf->echo_lifetime ? q->conf->echo_lifetime
-                                  : RW_ECHO_LIFETIME_DEFAULT;
-    uri = r->unparsed_uri;
     /* the rule list only informs; a huge one would not fit the token */
     if (strlen(rules) > 256)
         rules = "many";
-    deadline = apr_time_sec(r->request_time) + life;
-    token = rwdav_echo_issue(r->pool, key, klen, r->method, uri, rules,
-                             deadline);
-    rw_status_issued(r, token, deadline);
-    return rw_answer_retry(r, q->missing, token, NULL);
+    key = rw_policy_key(q->conf, &klen);
+    q->v.deadline = apr_time_sec(r->request_time) + q->conf->echo_lifetime;
+    q->v.token = rwdav_echo_issue(r->pool, key, klen, r->method,
+                                  r->unparsed_uri, rules, q->v.deadline);
+    return 1;
+}
+
+/* Ms-Echo-Reply: a retry of one of our 449s, or a bad echo. */
+static int verify_echo(rw_req *q, const char *echo)
+{
+    request_rec *r = q->r;
+    apr_size_t klen;
+    const unsigned char *key = rw_policy_key(q->conf, &klen);
+    rwdav_echo_verdict v = rwdav_echo_verify(r->pool, key, klen, r->method,
+                                             r->unparsed_uri, echo,
+                                             strlen(echo),
+                                             apr_time_sec(r->request_time),
+                                             NULL);
+    if (v != RWDAV_ECHO_OK) {
+        q->v.kind = RW_BAD_ECHO;
+        q->v.echo = v;
+        return 0;
+    }
+    q->echo = echo;
+    return 1;
 }
 
 int rw_retry_headers(rw_req *q)
 {
     request_rec *r = q->r;
-    const char *echo = q->h.echo_reply;
     int i;
 
     if (!q->pols || !q->pols->nelts)
-        return OK;   /* no policy here: Ms-Echo-Reply means nothing to us */
-    if (echo) {
-        apr_size_t klen;
-        const unsigned char *key = rw_policy_key(q->conf, &klen);
-        rwdav_echo_verdict v = rwdav_echo_verify(r->pool, key, klen,
-                                                 r->method, r->unparsed_uri,
-                                                 echo, strlen(echo),
-                                                 apr_time_sec(r->request_time),
-                                                 NULL);
-        if (v != RWDAV_ECHO_OK) {
-            rw_status_bad_echo(r, v);
-            return rw_answer_bad_echo(r, v);
-        }
-        q->echo = echo;
-    }
+        return 0;   /* no policy here: Ms-Echo-Reply means nothing to us */
+    if (q->h.echo_reply && !verify_echo(q, q->h.echo_reply))
+        return 1;
+    if (q->depth_refusal)   /* the Depth check's 403, retried instead */
+        lacks(q, find(q, RW_POL_DEPTH), 0);
     for (i = 0; i < q->pols->nelts; i++) {
         const rw_policy *pol = APR_ARRAY_IDX(q->pols, i, const rw_policy *);
         const char *v;
@@ -137,11 +130,11 @@ int rw_retry_headers(rw_req *q)
             lacks(q, pol, 0);
     }
     if (!q->missing->nelts)
-        return OK;
+        return 0;
     if (q->body_rules) {
         const char *expect = q->h.expect;
         if (!expect || strcasecmp(expect, "100-continue"))
-            return OK;   /* the body comes anyway: decide with it */
+            return 0;   /* the body comes anyway: decide with it */
         /* Decide now so the body is never sent; name what the body must
          * also hold, unchecked. */
         for (i = 0; i < q->pols->nelts; i++) {
@@ -150,7 +143,7 @@ int rw_retry_headers(rw_req *q)
                 lacks(q, pol, 1);
         }
     }
-    return answer(q);
+    return retry(q);
 }
 
 static int has_prop(const rwdav_body *body, const char *name)
@@ -168,7 +161,7 @@ int rw_retry_body(rw_req *q, const rwdav_body *body)
     int i;
 
     if (!q->pols || !q->pols->nelts)
-        return OK;
+        return 0;
     for (i = 0; q->body_rules && i < q->pols->nelts; i++) {
         const rw_policy *pol = APR_ARRAY_IDX(q->pols, i, const rw_policy *);
         switch (pol->kind) {
@@ -189,5 +182,5 @@ int rw_retry_body(rw_req *q, const rwdav_body *body)
             break;
         }
     }
-    return q->missing->nelts ? answer(q) : OK;
+    return q->missing->nelts ? retry(q) : 0;
 }

@@ -14,8 +14,8 @@ void rw_status_init(server_rec *s);
 
 void rw_status_count(rw_outcome o);
 
-/* The 449 life cycle, per User-Agent family (the outcomes themselves are
- * counted where rw_response.c writes their note). */
+/* The 449 life cycle, per User-Agent family. rw_record (rw_record.c) is
+ * the only caller of these and of rw_status_count. */
 void rw_status_issued(request_rec *r, const char *token,
                       apr_int64_t deadline_sec);
 void rw_status_retried(request_rec *r, const char *echo, int satisfied);
