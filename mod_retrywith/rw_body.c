@@ -34,23 +34,44 @@ static rwdav_error *short_body(request_rec *r)
                             "Content-Length", 0);
 }
 
-int rw_body_take(request_rec *r, rwdav_body_kind kind,
-                 const rwdav_limits *lim, int collect, rwdav_body **pbody,
-                 rwdav_error **err)
+/* A data bucket of the body: moved to kept, then fed to the judge. Set
+ * aside before rwdav sees the bytes: it keeps pointers into them until
+ * the end of the body, and setting a transient bucket aside moves its
+ * data. Returns OK (with *err when the bytes decided), or an HTTP status. */
+static int keep_and_feed(request_rec *r, apr_bucket *b,
+                         apr_bucket_brigade *kept, rwdav_body *body,
+                         rwdav_error **err)
 {
-    apr_bucket_brigade *bb, *kept;
-    rwdav_body *body;
-    int seen_eos = 0;
+    const char *data;
+    apr_size_t len;
+    apr_status_t rv = apr_bucket_read(b, &data, &len, APR_BLOCK_READ);
 
-    *err = NULL;
-    *pbody = body = rwdav_body_create(r->pool, kind, lim);
-    if (collect)
-        rwdav_body_collect(body);
-    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    kept = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    if (rv != APR_SUCCESS) {
+        if (!is_short_body(rv))
+            return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+        *err = short_body(r);
+        return OK;
+    }
+    rv = apr_bucket_setaside(b, r->pool);
+    if (rv == APR_SUCCESS)
+        rv = apr_bucket_read(b, &data, &len, APR_BLOCK_READ);
+    if (rv != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    APR_BUCKET_REMOVE(b);
+    APR_BRIGADE_INSERT_TAIL(kept, b);
+    *err = rwdav_body_feed(body, data, len);
+    return OK;
+}
+
+/* Reads the body to its end (or to the first fault) into kept. */
+static int read_body(request_rec *r, apr_bucket_brigade *kept,
+                     rwdav_body *body, rwdav_error **err)
+{
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool,
+                                                r->connection->bucket_alloc);
+    int seen_eos = 0, rc;
 
     do {
-        apr_bucket *b;
         apr_status_t rv = ap_get_brigade(r->input_filters, bb,
                                          AP_MODE_READBYTES, APR_BLOCK_READ,
                                          HUGE_STRING_LEN);
@@ -66,51 +87,44 @@ int rw_body_take(request_rec *r, rwdav_body_kind kind,
             return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
         }
         while (!APR_BRIGADE_EMPTY(bb)) {
-            const char *data;
-            apr_size_t len;
-            b = APR_BRIGADE_FIRST(bb);
-            if (APR_BUCKET_IS_EOS(b)) {
-                seen_eos = 1;
-                apr_bucket_delete(b);
-                continue;
-            }
+            apr_bucket *b = APR_BRIGADE_FIRST(bb);
             if (APR_BUCKET_IS_METADATA(b)) {
+                seen_eos |= APR_BUCKET_IS_EOS(b);
                 apr_bucket_delete(b);
-                continue;
             }
-            rv = apr_bucket_read(b, &data, &len, APR_BLOCK_READ);
-            if (rv != APR_SUCCESS) {
-                if (is_short_body(rv)) {
-                    *err = short_body(r);
-                    return OK;
-                }
-                return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+            else if ((rc = keep_and_feed(r, b, kept, body, err)) != OK
+                     || *err) {
+                return rc;
             }
-            /* Set aside before rwdav sees the bytes: it keeps pointers
-             * into them until the end of the body, and setting a
-             * transient bucket aside moves its data. */
-            rv = apr_bucket_setaside(b, r->pool);
-            if (rv == APR_SUCCESS)
-                rv = apr_bucket_read(b, &data, &len, APR_BLOCK_READ);
-            if (rv != APR_SUCCESS)
-                return HTTP_INTERNAL_SERVER_ERROR;
-            APR_BUCKET_REMOVE(b);
-            APR_BRIGADE_INSERT_TAIL(kept, b);
-            if ((*err = rwdav_body_feed(body, data, len)) != NULL)
-                return OK;
         }
     } while (!seen_eos);
+    return OK;
+}
 
+int rw_body_take(request_rec *r, rwdav_body_kind kind,
+                 const rwdav_limits *lim, int collect, rwdav_body **pbody,
+                 rwdav_error **err)
+{
+    apr_bucket_brigade *kept;
+    rwdav_body *body;
+    rw_replay_ctx *ctx;
+    int rc;
+
+    *err = NULL;
+    *pbody = body = rwdav_body_create(r->pool, kind, lim);
+    if (collect)
+        rwdav_body_collect(body);
+    kept = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    if ((rc = read_body(r, kept, body, err)) != OK || *err)
+        return rc;
     if ((*err = rwdav_body_finish(body)) != NULL)
         return OK;
 
     /* mod_dav reads the body again from r->input_filters; HTTP_IN has
      * nothing left, so this filter in front of it serves the kept bytes. */
-    {
-        rw_replay_ctx *ctx = apr_palloc(r->pool, sizeof(*ctx));
-        ctx->kept = kept;
-        ap_add_input_filter_handle(rw_replay_filter, ctx, r, r->connection);
-    }
+    ctx = apr_palloc(r->pool, sizeof(*ctx));
+    ctx->kept = kept;
+    ap_add_input_filter_handle(rw_replay_filter, ctx, r, r->connection);
     return OK;
 }
 

@@ -18,3 +18,16 @@ wait_httpd() {  # URL [HINT]
         sleep 0.1
     done
 }
+
+# The httpd binary and module directory configure found (tools/paths.sh,
+# written by configure; run tools/build.sh first): sets HTTPD_BIN and
+# HTTPD_MODULE_DIR, and exports them to the integration tests as
+# RW_APACHE2 and RW_APACHE_MODULE_DIR. The caller sets top (the tree).
+httpd_paths() {
+    [ -f "$top/tools/paths.sh" ] \
+        || { echo "tools/paths.sh missing: run tools/build.sh" >&2; return 1; }
+    . "$top/tools/paths.sh"
+    RW_APACHE2=${RW_APACHE2:-$HTTPD_BIN}
+    RW_APACHE_MODULE_DIR=${RW_APACHE_MODULE_DIR:-$HTTPD_MODULE_DIR}
+    export RW_APACHE2 RW_APACHE_MODULE_DIR
+}

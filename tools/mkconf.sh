@@ -5,6 +5,9 @@
 #   tools/mkconf.sh RUNDIR PORT SHARE [MODULE]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tools/lib.sh"
+httpd_paths
+mods=$HTTPD_MODULE_DIR
 run=$1 port=$2 share=$3
 module=${4:-$top/mod_retrywith/.libs/mod_retrywith.so}
 mkdir -p "$run/logs" "$run/lock" "$share"
@@ -25,12 +28,12 @@ PidFile "$run/httpd.pid"
 ErrorLog "$run/logs/error_log"
 User $user
 Group $(id -gn "$user")
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule authz_host_module /usr/lib/apache2/modules/mod_authz_host.so
-LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
-LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
-LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
+LoadModule mpm_event_module $mods/mod_mpm_event.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule authz_host_module $mods/mod_authz_host.so
+LoadModule alias_module $mods/mod_alias.so
+LoadModule mime_module $mods/mod_mime.so
+LoadModule dir_module $mods/mod_dir.so
 TypesConfig /etc/mime.types
 DocumentRoot "$share"
 Include "$run/retrywith.conf"

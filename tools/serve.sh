@@ -15,9 +15,10 @@ run="${RUN:-$top/run}"
 port="${PORT:-8080}"
 share="${SHARE:-$run/share}"
 conf="$run/httpd.conf"
-httpd=/usr/sbin/apache2
 
 stop() {
+    httpd_paths || return 1
+    httpd=$HTTPD_BIN
     if [ -f "$run/httpd.pid" ] && kill -0 "$(cat "$run/httpd.pid")" 2>/dev/null; then
         "$httpd" -f "$conf" -k stop
         i=0
@@ -36,6 +37,8 @@ esac
 
 "$top/tools/deps.sh" build
 "$top/tools/build.sh" >/dev/null
+httpd_paths
+httpd=$HTTPD_BIN
 
 "$top/tools/mkconf.sh" "$run" "$port" "$share"
 

@@ -8,6 +8,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 tools/deps.sh test || exit 1
 tools/build.sh >/dev/null || { echo "build failed" >&2; exit 1; }
+. tools/lib.sh
+httpd_paths || exit 1
 
 make check >tests/unit-check.log 2>&1
 unit=$?

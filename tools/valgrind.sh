@@ -11,6 +11,7 @@ cd "$top"
 tools/deps.sh test >/dev/null || exit 1
 command -v valgrind >/dev/null || { echo "valgrind missing" >&2; exit 1; }
 tools/build.sh >/dev/null || exit 1
+httpd_paths || exit 1
 w="$top/build-valgrind"
 rm -rf "$w"; mkdir -p "$w"
 port=$(free_port)
@@ -19,7 +20,7 @@ mkdir -p "$w/share/retry"; chown www-data "$w/share/retry" 2>/dev/null || true
 log="$w/memcheck.log"
 valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect \
     --num-callers=30 --log-file="$log" \
-    /usr/sbin/apache2 -X -f "$w/run/httpd.conf" &
+    "$HTTPD_BIN" -X -f "$w/run/httpd.conf" &
 vpid=$!
 base="http://127.0.0.1:$port/dav"
 i=0

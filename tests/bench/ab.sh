@@ -14,6 +14,7 @@ cd "$top"
 tools/deps.sh test >/dev/null || exit 1
 command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null || exit 1; }
 tools/build.sh >/dev/null || exit 1
+httpd_paths || exit 1
 ROUNDS=${ROUNDS:-5} SECONDS_EACH=${SECONDS:-5} CONNS=${CONNS:-4}
 mixes=${*:-"get propfind0 propfind1 proppatch copy lock_unlock refuse_depth refuse_body"}
 w="$top/build-bench/ab"
@@ -37,8 +38,8 @@ for side in on off; do
 done
 chown -R www-data "$w/share" 2>/dev/null || true
 conf="$w/run/httpd.conf"
-/usr/sbin/apache2 -f "$conf" -k start || exit 1
-trap '/usr/sbin/apache2 -f "$conf" -k stop 2>/dev/null' EXIT
+"$HTTPD_BIN" -f "$conf" -k start || exit 1
+trap '"$HTTPD_BIN" -f "$conf" -k stop 2>/dev/null' EXIT
 wait_httpd "http://127.0.0.1:$port/dav/" || exit 1
 
 one() {  # side mix -> "req/s p99 unexpected requests"

@@ -14,6 +14,7 @@ cd "$top"
 . tools/lib.sh
 tools/deps.sh test >/dev/null && tools/deps.sh bench >/dev/null || exit 1
 tools/build.sh >/dev/null || exit 1
+httpd_paths || exit 1
 N1=${N1:-20}
 N2=${N2:-120}
 w="$top/build-bench/callgrind"
@@ -25,7 +26,7 @@ tools/mkconf.sh "$w/A" 0 "$w/share" >/dev/null
 port=$(free_port)
 sed -i "s/^Listen .*/Listen 127.0.0.1:$port/" "$w/A/httpd.conf"
 # prefork: -X then serves in the main thread through ap_process_request
-sed -i "s/mpm_event_module .*mod_mpm_event.so/mpm_prefork_module \/usr\/lib\/apache2\/modules\/mod_mpm_prefork.so/" "$w/A/httpd.conf"
+sed -i "s|mpm_event_module .*mod_mpm_event.so|mpm_prefork_module $HTTPD_MODULE_DIR/mod_mpm_prefork.so|" "$w/A/httpd.conf"
 # The same configuration both ways: conf.example without its /dav/retry
 # policies (one <Location> more to walk) and at LogLevel warn, so refusals
 # are not logged (info) in either mode; "off" also drops the module.
@@ -98,7 +99,7 @@ measure() {  # mode mix n [real] -> total Ir inside ap_process_request
     d=A; [ "$mode" = on ] || d=B
     $as_www env $clock valgrind --tool=callgrind --callgrind-out-file="$out" \
         --toggle-collect=ap_process_request --collect-atstart=no \
-        /usr/sbin/apache2 -X -f "$w/$d/httpd.conf" 2>"$w/$mode-$mix-$n$sfx.log" &
+        "$HTTPD_BIN" -X -f "$w/$d/httpd.conf" 2>"$w/$mode-$mix-$n$sfx.log" &
     vp=$!
     i=0
     until curl -s -o /dev/null "$base/"; do
@@ -119,10 +120,10 @@ measure() {  # mode mix n [real] -> total Ir inside ap_process_request
 # One request of each mix first, outside any measurement, so that every
 # measured request finds the share in its steady state (COPY overwrites,
 # the property and lock databases exist) in both modes alike.
-$as_www /usr/sbin/apache2 -f "$w/A/httpd.conf" -k start
+$as_www "$HTTPD_BIN" -f "$w/A/httpd.conf" -k start
 wait_httpd "$base/" || exit 1
 for mix in $mixes; do one "$mix"; done
-$as_www /usr/sbin/apache2 -f "$w/A/httpd.conf" -k stop
+$as_www "$HTTPD_BIN" -f "$w/A/httpd.conf" -k stop
 while [ -e "$w/A/httpd.pid" ]; do sleep 0.1; done
 cp -p "$w/A/lock/"* "$w/B/lock/" 2>/dev/null || true
 chown -R www-data "$w" 2>/dev/null || true

@@ -36,8 +36,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-APACHE2 = os.environ.get("RW_APACHE2", "/usr/sbin/apache2")
-MODULE_DIR = Path(os.environ.get("RW_APACHE_MODULE_DIR", "/usr/lib/apache2/modules"))
+
+
+def _configured() -> dict[str, str]:
+    """What configure found (tools/paths.sh): the httpd this build is for."""
+    found = {}
+    paths = Path(__file__).resolve().parents[2] / "tools" / "paths.sh"
+    if paths.exists():
+        for line in paths.read_text().splitlines():
+            m = re.fullmatch(r"(\w+)='(.*)'", line.strip())
+            if m:
+                found[m.group(1)] = m.group(2)
+    return found
+
+
+_CONF = _configured()
+APACHE2 = os.environ.get("RW_APACHE2") or _CONF.get("HTTPD_BIN", "/usr/sbin/apache2")
+MODULE_DIR = Path(os.environ.get("RW_APACHE_MODULE_DIR")
+                  or _CONF.get("HTTPD_MODULE_DIR", "/usr/lib/apache2/modules"))
 RUN_USER = os.environ.get("RW_APACHE_USER", "www-data")
 RUN_GROUP = os.environ.get("RW_APACHE_GROUP", "www-data")
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from httpd import build_request
+from httpd import MODULE_DIR, build_request
 
 SLOW = 3.0   # seconds: "quickly" (the 1 MiB cases include their upload)
 
-ROOMY = """
-LoadModule reqtimeout_module /usr/lib/apache2/modules/mod_reqtimeout.so
+ROOMY = f"""
+LoadModule reqtimeout_module {MODULE_DIR}/mod_reqtimeout.so
 RequestReadTimeout header=10 body=2,MinRate=500
 LimitRequestFieldSize 2100000
 LimitRequestLine 2100000

@@ -48,7 +48,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
-from httpd import RUN_GROUP, RUN_USER, HttpdServer  # noqa: E402
+from httpd import MODULE_DIR, RUN_GROUP, RUN_USER, HttpdServer  # noqa: E402
 import http.client  # noqa: E402
 
 OPS = ["list", "upload", "download", "mkdir", "copy", "move", "lock", "unlock",
@@ -236,7 +236,7 @@ class Lab:
         load = PROBE_MODULES.get(name, "")
         if load:
             ident, so = load.split()
-            load = f'LoadModule {ident} "/usr/lib/apache2/modules/{so}"\n'
+            load = f'LoadModule {ident} "{MODULE_DIR / so}"\n'
         srv.start(extra_conf=load + f"""\
 LogFormat "{LAB_LOG}" lab
 CustomLog "{root}/logs/lab_log" lab

@@ -20,6 +20,8 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
 fi
 tools/build.sh >/dev/null
+. tools/lib.sh
+httpd_paths
 if [ ! -d tests/lab/clients/node/node_modules/webdav ]; then
     (cd tests/lab/clients/node && npm ci --no-audit --no-fund --loglevel=error \
         || npm install --no-audit --no-fund --loglevel=error)

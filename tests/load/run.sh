@@ -14,6 +14,7 @@ cd "$top"
 tools/deps.sh test >/dev/null || exit 1
 command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null || exit 1; }
 tools/build.sh >/dev/null || exit 1
+httpd_paths || exit 1
 w="$top/build-load"
 rm -rf "$w"; mkdir -p "$w"
 port=$(free_port)
@@ -22,8 +23,8 @@ mkdir -p "$w/share/load/ro" "$w/share/load/scratch" "$w/share/retry"
 head -c 1024 /dev/urandom > "$w/share/load/ro/1k.txt"
 chown -R www-data "$w/share" 2>/dev/null || true
 conf="$w/run/httpd.conf"
-/usr/sbin/apache2 -f "$conf" -k start || exit 1
-trap '/usr/sbin/apache2 -f "$conf" -k stop 2>/dev/null' EXIT
+"$HTTPD_BIN" -f "$conf" -k start || exit 1
+trap '"$HTTPD_BIN" -f "$conf" -k stop 2>/dev/null' EXIT
 wait_httpd "http://127.0.0.1:$port/dav/" || exit 1
 
 rss() {  # total resident KiB of the children
@@ -51,7 +52,7 @@ for k in 1 2 3; do
 done
 rss_mid=$(rss)
 # second half: a graceful restart one second in, under load
-( sleep 1; /usr/sbin/apache2 -f "$conf" -k graceful ) &
+( sleep 1; "$HTTPD_BIN" -f "$conf" -k graceful ) &
 wrk -t2 -c64 -d"$((duration - half))s" --latency -s tests/load/mix.lua \
     "http://127.0.0.1:$port" > "$w/wrk2.out" 2>&1
 wait
