@@ -144,6 +144,24 @@ static const char *human_item(apr_pool_t *p, const rw_missing *m)
     return s;
 }
 
+/* One R:missing element of the 449's body. */
+static void missing_element(request_rec *r, const rw_missing *m)
+{
+    const char *v = item_value(m->pol);
+
+    ap_rprintf(r, "<R:missing kind=\"%s\" name=\"%s\"%s%s%s%s>",
+               kinds[m->pol->kind].token,
+               rwdav_xml_escape(r->pool, m->pol->name, strlen(m->pol->name)),
+               v ? " value=\"" : "",
+               v ? rwdav_xml_escape(r->pool, v, strlen(v)) : "",
+               v ? "\"" : "",
+               m->unverified ? " unverified=\"true\"" : "");
+    if (m->pol->text)
+        ap_rputs(rwdav_xml_escape(r->pool, m->pol->text,
+                                  strlen(m->pol->text)), r);
+    ap_rputs("</R:missing>\n", r);
+}
+
 /* The 449 names what is missing in three forms: Retrywith-Missing (RFC
  * 8941 list) for programs, MS-RetryWith lines as [MS-WDV] writes them,
  * and the body for people. Without a token it is the final 403 of a
@@ -171,16 +189,13 @@ static int retry_with(request_rec *r, const apr_array_header_t *missing,
                        ms_line(r->pool, m->pol));
     }
     apr_table_setn(r->err_headers_out, "Retrywith-Missing", list);
-
-    if (token) {
+    if (token)
         apr_table_setn(r->err_headers_out, "Ms-Echo-Request", token);
-        human = apr_pstrcat(r->pool, "Retry this request with the header "
-                            "Ms-Echo-Reply set to the value of "
-                            "Ms-Echo-Request, and add: ", human, NULL);
-    }
-    else {
-        human = apr_pstrcat(r->pool, "This retry still lacks: ", human, NULL);
-    }
+    human = apr_pstrcat(r->pool, token ? "Retry this request with the header "
+                                         "Ms-Echo-Reply set to the value of "
+                                         "Ms-Echo-Request, and add: "
+                                       : "This retry still lacks: ",
+                        human, NULL);
 
     /* httpd 2.4 has no text for 449 and would send "500 Internal Server
      * Error" on HTTP/1.1 without status_line */
@@ -189,22 +204,8 @@ static int retry_with(request_rec *r, const apr_array_header_t *missing,
     if (condition)
         ap_rvputs(r, "<D:", condition, "/>\n", NULL);
     ap_rprintf(r, "<R:retry-with final=\"%s\">\n", token ? "false" : "true");
-    for (i = 0; i < missing->nelts; i++) {
-        const rw_missing *m = &APR_ARRAY_IDX(missing, i, rw_missing);
-        const char *v = item_value(m->pol);
-        ap_rprintf(r, "<R:missing kind=\"%s\" name=\"%s\"%s%s%s%s>",
-                   kinds[m->pol->kind].token,
-                   rwdav_xml_escape(r->pool, m->pol->name,
-                                    strlen(m->pol->name)),
-                   v ? " value=\"" : "",
-                   v ? rwdav_xml_escape(r->pool, v, strlen(v)) : "",
-                   v ? "\"" : "",
-                   m->unverified ? " unverified=\"true\"" : "");
-        if (m->pol->text)
-            ap_rputs(rwdav_xml_escape(r->pool, m->pol->text,
-                                      strlen(m->pol->text)), r);
-        ap_rputs("</R:missing>\n", r);
-    }
+    for (i = 0; i < missing->nelts; i++)
+        missing_element(r, &APR_ARRAY_IDX(missing, i, rw_missing));
     ap_rprintf(r, "</R:retry-with>\n<m:human-readable errcode=\"449\">\n%s\n"
                "</m:human-readable>\n</D:error>\n",
                rwdav_xml_escape(r->pool, human, strlen(human)));
