@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -240,3 +241,53 @@ def test_each_directive_alone_in_a_section_takes_effect(alone_server, i):
         if method == "LOCK" and r.status in (200, 201):
             tok = r.header("Lock-Token")
             assert srv.request("UNLOCK", loc + name, [("Lock-Token", tok)]).status == 204
+
+
+# ---- the echo key's random bytes ---------------------------------------------
+
+# apr_generate_random_bytes, failing for mod_retrywith's own calls only:
+# httpd's core seeds its generator with it too, and must still start.
+NO_RANDOM_C = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <string.h>
+#include <apr_general.h>
+
+apr_status_t apr_generate_random_bytes(unsigned char *buf, apr_size_t length)
+{
+    static apr_status_t (*real)(unsigned char *, apr_size_t);
+    Dl_info info;
+
+    if (dladdr(__builtin_return_address(0), &info) && info.dli_fname
+        && strstr(info.dli_fname, "mod_retrywith"))
+        return APR_ENOTIMPL;
+    if (!real)
+        real = (apr_status_t (*)(unsigned char *, apr_size_t))
+            dlsym(RTLD_NEXT, "apr_generate_random_bytes");
+    return real(buf, length);
+}
+"""
+
+
+@pytest.mark.expect_errors(r"RW00004")
+def test_no_random_bytes_no_start(httpd_factory, module_path, tmp_path, monkeypatch):
+    """Without RetryWithSecret the echo key is random: when the module gets no
+    random bytes, httpd refuses to start (RW00004) rather than sign 449
+    echoes with a guessable key. The same server starts without the shim."""
+    import subprocess
+    from httpd import HttpdError
+    src, shim = tmp_path / "norandom.c", tmp_path / "norandom.so"
+    src.write_text(NO_RANDOM_C)
+    cflags = subprocess.run(["pkg-config", "--cflags", "apr-1"], capture_output=True,
+                            text=True, check=True).stdout.split()
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(shim), str(src), *cflags, "-ldl"],
+                   check=True)
+    srv = httpd_factory("norandom", module_path=module_path, start=False)
+    before = os.environ.get("RETRYWITH_HTTPD_PRELOAD")
+    monkeypatch.setenv("RETRYWITH_HTTPD_PRELOAD", f"{before}:{shim}" if before else str(shim))
+    with pytest.raises(HttpdError) as failed:
+        srv.start()
+    assert "RW00004" in str(failed.value), str(failed.value)
+    monkeypatch.undo()
+    srv.start()
+    assert srv.request("GET", "/index.html").status == 200
