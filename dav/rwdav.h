@@ -38,17 +38,175 @@ typedef enum {
 
 #define RWDAV_SUB_MAX 9
 
+/* What refused a request: one id per fault, each a row of the table in
+ * rwdav_error.c that gives its stable name, status, sub-status, reason and
+ * DAV: condition. An id's name appears in the log and in the response body,
+ * so neither an id nor its name ever changes meaning or is reused: a new
+ * fault gets a new id, appended before RWDAV_E__COUNT. dav/RULES.md lists
+ * the ids each rule produces. */
+typedef enum {
+    RWDAV_E_NONE = 0,                   /* not an id: no such fault */
+    /* Depth (400.2, 403.2) */
+    RWDAV_E_DEPTH_EMPTY,
+    RWDAV_E_DEPTH_VALUE,
+    RWDAV_E_DEPTH_PROPFIND_ABSENT,
+    RWDAV_E_DEPTH_PROPFIND_INFINITY,
+    RWDAV_E_DEPTH_COPY,
+    RWDAV_E_DEPTH_MOVE,
+    RWDAV_E_DEPTH_LOCK,
+    RWDAV_E_DEPTH_DELETE_COLLECTION,
+    RWDAV_E_DEPTH_DELETE,
+    /* Overwrite (400.4), Translate (400.5) */
+    RWDAV_E_OVERWRITE_EMPTY,
+    RWDAV_E_OVERWRITE_VALUE,
+    RWDAV_E_TRANSLATE_VALUE,
+    /* Destination (400.1, 502.1); the reference scanner's ids too */
+    RWDAV_E_DEST_EMPTY,
+    RWDAV_E_DEST_TOO_LONG,
+    RWDAV_E_DEST_NOT_REFERENCE,
+    RWDAV_E_DEST_NETWORK_PATH,
+    RWDAV_E_DEST_BAD_ESCAPE,
+    RWDAV_E_DEST_ENCODED_NUL,
+    RWDAV_E_DEST_FRAGMENT,
+    RWDAV_E_DEST_CHAR,
+    RWDAV_E_DEST_USERINFO_CHAR,
+    RWDAV_E_DEST_IP_LITERAL_CHAR,
+    RWDAV_E_DEST_IP_LITERAL_UNCLOSED,
+    RWDAV_E_DEST_HOST_CHAR,
+    RWDAV_E_DEST_AFTER_HOST,
+    RWDAV_E_DEST_PORT_NOT_NUMBER,
+    RWDAV_E_DEST_PORT_RANGE,
+    RWDAV_E_DEST_NUL,
+    RWDAV_E_DEST_DOT_SEGMENT,
+    RWDAV_E_DEST_NO_HOST,
+    RWDAV_E_DEST_USERINFO,
+    RWDAV_E_DEST_OTHER_SCHEME,
+    RWDAV_E_DEST_OTHER_SERVER,
+    /* COPY and MOVE that would destroy their source (403.1) */
+    RWDAV_E_DEST_ROOT,
+    RWDAV_E_DEST_PATH,
+    RWDAV_E_DEST_SELF,
+    RWDAV_E_DEST_PARENT,
+    RWDAV_E_DEST_INSIDE,
+    /* If (400.3) */
+    RWDAV_E_IF_EMPTY,
+    RWDAV_E_IF_TOO_LONG,
+    RWDAV_E_IF_COMMA,
+    RWDAV_E_IF_SYNTAX,
+    RWDAV_E_IF_MIXED_TAGGING,
+    RWDAV_E_IF_TAG_WITHOUT_LIST,
+    RWDAV_E_IF_TOO_MANY_LISTS,
+    RWDAV_E_IF_LIST_UNCLOSED,
+    RWDAV_E_IF_LIST_EMPTY,
+    RWDAV_E_IF_LIST_SYNTAX,
+    RWDAV_E_IF_NOT_TWICE,
+    RWDAV_E_IF_TOO_MANY_CONDITIONS,
+    RWDAV_E_IF_TOKEN_UNCLOSED,
+    RWDAV_E_IF_TOKEN_EMPTY,
+    RWDAV_E_IF_TOKEN_NOT_URI,
+    RWDAV_E_IF_TOKEN_OPAQUE,
+    RWDAV_E_IF_ETAG_UNQUOTED,
+    RWDAV_E_IF_ETAG_CHAR,
+    RWDAV_E_IF_ETAG_UNCLOSED,
+    RWDAV_E_IF_ETAG_BRACKET,
+    RWDAV_E_IF_TAG_UNCLOSED,
+    /* a Resource-Tag's reference: the Destination faults, as If's */
+    RWDAV_E_IF_TAG_EMPTY,
+    RWDAV_E_IF_TAG_NOT_REFERENCE,
+    RWDAV_E_IF_TAG_NETWORK_PATH,
+    RWDAV_E_IF_TAG_BAD_ESCAPE,
+    RWDAV_E_IF_TAG_ENCODED_NUL,
+    RWDAV_E_IF_TAG_FRAGMENT,
+    RWDAV_E_IF_TAG_CHAR,
+    RWDAV_E_IF_TAG_USERINFO_CHAR,
+    RWDAV_E_IF_TAG_IP_LITERAL_CHAR,
+    RWDAV_E_IF_TAG_IP_LITERAL_UNCLOSED,
+    RWDAV_E_IF_TAG_HOST_CHAR,
+    RWDAV_E_IF_TAG_AFTER_HOST,
+    RWDAV_E_IF_TAG_PORT_NOT_NUMBER,
+    RWDAV_E_IF_TAG_PORT_RANGE,
+    RWDAV_E_IF_TAG_NUL,
+    RWDAV_E_IF_TAG_DOT_SEGMENT,
+    RWDAV_E_IF_TAG_SCHEME,
+    RWDAV_E_IF_TAG_NO_HOST,
+    RWDAV_E_IF_TAG_USERINFO,
+    RWDAV_E_IF_REFRESH_NO_IF,
+    RWDAV_E_IF_REFRESH_NO_TOKEN,
+    /* Timeout (400.8) */
+    RWDAV_E_TIMEOUT_EMPTY,
+    RWDAV_E_TIMEOUT_TOO_LONG,
+    RWDAV_E_TIMEOUT_VALUE,
+    RWDAV_E_TIMEOUT_DIGITS,
+    RWDAV_E_TIMEOUT_RANGE,
+    RWDAV_E_TIMEOUT_SEPARATOR,
+    RWDAV_E_TIMEOUT_TOO_MANY,
+    RWDAV_E_TIMEOUT_NO_VALUE,
+    /* Lock-Token (400.9) */
+    RWDAV_E_LOCKTOKEN_EMPTY,
+    RWDAV_E_LOCKTOKEN_TOO_LONG,
+    RWDAV_E_LOCKTOKEN_UNCLOSED,
+    RWDAV_E_LOCKTOKEN_BARE,
+    RWDAV_E_LOCKTOKEN_EMPTY_URI,
+    RWDAV_E_LOCKTOKEN_NOT_URI,
+    RWDAV_E_LOCKTOKEN_OPAQUE,
+    /* Request bodies (400.6, 413.6, 500.6) */
+    RWDAV_E_BODY_TOO_LARGE,
+    RWDAV_E_BODY_PROPPATCH_EMPTY,
+    RWDAV_E_BODY_XML,
+    RWDAV_E_BODY_NAMESPACE,
+    RWDAV_E_BODY_DOCTYPE,
+    RWDAV_E_BODY_PARSER,
+    RWDAV_E_BODY_NO_ROOT,
+    RWDAV_E_BODY_NESTING,
+    RWDAV_E_BODY_PROPFIND_ROOT,
+    RWDAV_E_BODY_PROPPATCH_ROOT,
+    RWDAV_E_BODY_LOCKINFO_ROOT,
+    RWDAV_E_BODY_PROP_TWICE,
+    RWDAV_E_BODY_FORM_TWICE,
+    RWDAV_E_BODY_INCLUDE_TWICE,
+    RWDAV_E_BODY_PROPFIND_FORM,
+    RWDAV_E_BODY_INCLUDE_ALONE,
+    RWDAV_E_BODY_UPDATE_EMPTY,
+    RWDAV_E_BODY_UPDATE_PROP,
+    RWDAV_E_BODY_LOCKINFO_CHILD,
+    RWDAV_E_BODY_LOCKINFO_PARTS,
+    RWDAV_E_BODY_LOCKSCOPE_TWICE,
+    RWDAV_E_BODY_LOCKTYPE_TWICE,
+    RWDAV_E_BODY_OWNER_TWICE,
+    RWDAV_E_BODY_LOCKSCOPE,
+    RWDAV_E_BODY_LOCKTYPE,
+    /* made by the glue, which sees what dav/ is not given */
+    RWDAV_E_LOCKTOKEN_MISSING,
+    RWDAV_E_LOCKTOKEN_NOT_FS,
+    RWDAV_E_DEST_MISSING,
+    RWDAV_E_DEST_UNKNOWN_SERVER,
+    RWDAV_E_CL_BODY_NOT_ALLOWED,
+    RWDAV_E_CL_SHORT_BODY,
+    RWDAV_E__COUNT                      /* not an id */
+} rwdav_error_id;
+
 typedef struct rwdav_error {
-    int status;              /* HTTP status to answer: 400, 403, 413, 502 */
+    int status;              /* HTTP status to answer: 400, 403, 413, 502
+                                (500: no XML parser) */
     rwdav_substatus sub;     /* the rule family that refused the request */
     const char *field;       /* header name, or "request body" */
     const char *reason;      /* static, human-readable, never request data */
     apr_size_t offset;       /* byte offset of the fault within the value */
     const char *condition;   /* RFC 4918 §16 DAV: precondition, or NULL */
+    rwdav_error_id id;       /* the fault (rwdav_error_id_name: its name) */
+    /* What the library that found the fault said (expat's or apr_xml's
+     * message): static or library text, never request bytes; or NULL. */
+    const char *detail;
 } rwdav_error;
 
-rwdav_error *rwdav_error_make(apr_pool_t *p, int status, rwdav_substatus sub,
-                              const char *reason, apr_size_t offset);
+/* The error of fault id from its table row; offset as dav/RULES.md says
+ * for that fault. */
+rwdav_error *rwdav_fault(apr_pool_t *p, rwdav_error_id id, apr_size_t offset);
+
+/* The stable name of an id, e.g. "depth.value"; "" for RWDAV_E_NONE and
+ * anything that is not an id. */
+const char *rwdav_error_id_name(rwdav_error_id id);
+
 
 /* "Invalid Depth Header" etc.; "" for RWDAV_SUB_NONE. */
 const char *rwdav_substatus_name(rwdav_substatus sub);
@@ -57,8 +215,8 @@ const char *rwdav_substatus_element(rwdav_substatus sub);
 /* The header the rule family reads, e.g. "Depth"; "request body" for 400.6. */
 const char *rwdav_substatus_field(rwdav_substatus sub);
 
-/* Caps. rwdav_limits_default() replaces zero fields by the defaults below,
- * so start from a zeroed struct. */
+/* Caps. Every parser applies the limits it is given as they are: set them
+ * all, starting from rwdav_limits_default(). */
 typedef struct rwdav_limits {
     apr_size_t header_len;      /* any single header value */
     apr_size_t if_lists;        /* Lists in one If header */
@@ -79,6 +237,8 @@ typedef struct rwdav_limits {
 #define RWDAV_DEFAULT_XML_DEPTH      64
 #define RWDAV_DEFAULT_TIMEOUT_TYPES  16
 
+/* Sets every field to its default (RWDAV_DEFAULT_*): the glue calls it
+ * once, at configuration time, before any directive changes a field. */
 void rwdav_limits_default(rwdav_limits *lim);
 
 /* Methods whose rules differ. */
@@ -196,7 +356,9 @@ rwdav_error *rwdav_copymove_check(apr_pool_t *p, const char *src,
 
 /* Percent-decodes a path and refuses NUL, bad escapes and dot-segments that
  * climb above "/". Returns NULL and sets *decoded on success; with decoded
- * NULL it only checks, allocating nothing. */
+ * NULL it only checks, allocating nothing. sub says whose path it is, and
+ * so which ids a fault gets: RWDAV_SUB_IF for a Resource-Tag's, Destination
+ * ids for any other. The offset is within path. */
 rwdav_error *rwdav_path_check(apr_pool_t *p, rwdav_substatus sub,
                               const char *path, apr_size_t len,
                               const char **decoded);

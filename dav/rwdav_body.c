@@ -58,7 +58,10 @@ struct rwdav_body {
     char *pend;                 /* small feeds gathered for the parsers */
     apr_size_t pend_n;
     apr_size_t fed;
-    apr_size_t at;        /* where the fast path stands in the document */
+    apr_size_t at;        /* the tag of the element event being checked */
+    apr_array_header_t *marks;  /* the probe's element events' offsets */
+    int next_mark;              /* the walk's place in marks */
+    apr_size_t last_start;      /* the probe's last start tag */
     rwdav_error *err;
     rwdav_error *shape_err;     /* the first structure fault, told at the end */
     body_shape sh;
@@ -68,21 +71,20 @@ struct rwdav_body {
 
 static const char *root_name[] = { "propfind", "propertyupdate", "lockinfo" };
 
-static void fail(rwdav_body *b, int status, const char *why)
+static void fail(rwdav_body *b, rwdav_error_id id, apr_size_t at)
 {
     if (!b->err)
-        b->err = rwdav_error_make(b->p, status, RWDAV_SUB_BODY, why,
-                                  b->xs || b->doctype ? b->at : b->fed);
+        b->err = rwdav_fault(b->p, id, at);
 }
 
 /* A structure fault is told only once the whole body is in: a body over
  * the cap is 413 whatever its structure, on either path (the fast path
- * meets elements as they come, apr_xml's tree only at the end). */
-static void shape_fail(rwdav_body *b, const char *why)
+ * meets elements as they come, apr_xml's tree only at the end). It is told
+ * at the tag of the element event that found it. */
+static void shape_fail(rwdav_body *b, rwdav_error_id id)
 {
     if (!b->shape_err)
-        b->shape_err = rwdav_error_make(b->p, 400, RWDAV_SUB_BODY, why,
-                                        b->xs ? b->at : b->fed);
+        b->shape_err = rwdav_fault(b->p, id, b->at);
 }
 
 /* uri and local are counted strings: the fast path's point into the body. */
@@ -123,90 +125,114 @@ static void record_op(rwdav_body *b, const qname *q, int set)
     op->set = set;
 }
 
-/* The structure check, one element at a time. */
-static void elem_start(rwdav_body *b, const qname *q)
+static void root_start(rwdav_body *b, const qname *q)
+{
+    static const rwdav_error_id wrong[] = {
+        RWDAV_E_BODY_PROPFIND_ROOT, RWDAV_E_BODY_PROPPATCH_ROOT,
+        RWDAV_E_BODY_LOCKINFO_ROOT
+    };
+
+    b->sh.root_seen = 1;
+    if (!is_dav(q, root_name[b->kind]))
+        shape_fail(b, wrong[b->kind]);
+}
+
+/* Which child of the root q is for the rules (C_*), or -1: one they
+ * ignore. */
+static int child_kind(rwdav_body_kind kind, const qname *q)
+{
+    switch (kind) {
+    case RWDAV_BODY_PROPFIND:
+        return is_dav(q, "prop") ? C_PROP
+             : is_dav(q, "allprop") ? C_ALLPROP
+             : is_dav(q, "propname") ? C_PROPNAME
+             : is_dav(q, "include") ? C_INCLUDE : -1;
+    case RWDAV_BODY_PROPPATCH:
+        return is_dav(q, "set") || is_dav(q, "remove") ? C_SETREMOVE : -1;
+    default:
+        return is_dav(q, "lockscope") ? C_LOCKSCOPE
+             : is_dav(q, "locktype") ? C_LOCKTYPE
+             : is_dav(q, "owner") ? C_OWNER : -1;
+    }
+}
+
+/* The children of the root are counted: all but DAV:set and DAV:remove
+ * are allowed once. */
+static void child_start(rwdav_body *b, const qname *q)
+{
+    static const rwdav_error_id twice[C_N] = {
+        [C_PROP] = RWDAV_E_BODY_PROP_TWICE,
+        [C_ALLPROP] = RWDAV_E_BODY_FORM_TWICE,
+        [C_PROPNAME] = RWDAV_E_BODY_FORM_TWICE,
+        [C_INCLUDE] = RWDAV_E_BODY_INCLUDE_TWICE,
+        [C_LOCKSCOPE] = RWDAV_E_BODY_LOCKSCOPE_TWICE,
+        [C_LOCKTYPE] = RWDAV_E_BODY_LOCKTYPE_TWICE,
+        [C_OWNER] = RWDAV_E_BODY_OWNER_TWICE,
+    };
+    body_shape *sh = &b->sh;
+    int k = child_kind(b->kind, q);
+
+    sh->l3_ok = sh->l3_other = 0;
+    if (k < 0 && b->kind == RWDAV_BODY_LOCKINFO) {
+        /* mod_dav answers 412 to any other child of lockinfo */
+        shape_fail(b, RWDAV_E_BODY_LOCKINFO_CHILD);
+        return;
+    }
+    sh->l2_kind = k;
+    sh->l2_set = is_dav(q, "set");
+    if (k >= 0 && ++sh->count[k] > 1 && twice[k] != RWDAV_E_NONE)
+        shape_fail(b, twice[k]);
+}
+
+/* Below the root's children: what a child holds, and the names the 449
+ * policies read. */
+static void deep_start(rwdav_body *b, const qname *q)
 {
     body_shape *sh = &b->sh;
 
-    if (++sh->depth > b->lim.xml_depth) {
-        shape_fail(b, "XML nesting too deep");
-        return;
-    }
-    if (sh->depth == 1) {
-        sh->root_seen = 1;
-        if (!is_dav(q, root_name[b->kind]))
-            shape_fail(b, b->kind == RWDAV_BODY_PROPFIND
-                 ? "the root element must be DAV:propfind"
-                 : b->kind == RWDAV_BODY_PROPPATCH
-                 ? "the root element must be DAV:propertyupdate"
-                 : "the root element must be DAV:lockinfo");
-        return;
-    }
-    if (sh->depth == 2) {
-        int k = -1;
-        sh->l3_ok = sh->l3_other = 0;
-        switch (b->kind) {
-        case RWDAV_BODY_PROPFIND:
-            k = is_dav(q, "prop") ? C_PROP
-              : is_dav(q, "allprop") ? C_ALLPROP
-              : is_dav(q, "propname") ? C_PROPNAME
-              : is_dav(q, "include") ? C_INCLUDE : -1;
-            break;
-        case RWDAV_BODY_PROPPATCH:
-            k = (is_dav(q, "set") || is_dav(q, "remove")) ? C_SETREMOVE : -1;
-            break;
-        case RWDAV_BODY_LOCKINFO:
-            k = is_dav(q, "lockscope") ? C_LOCKSCOPE
-              : is_dav(q, "locktype") ? C_LOCKTYPE
-              : is_dav(q, "owner") ? C_OWNER : -1;
-            if (k < 0) {
-                /* mod_dav answers 412 to any other child of lockinfo */
-                shape_fail(b, "unexpected element in DAV:lockinfo");
-                return;
-            }
-            break;
-        }
-        sh->l2_kind = k;
-        sh->l2_set = is_dav(q, "set");
-        if (k >= 0 && ++sh->count[k] > 1 && k != C_SETREMOVE)
-            shape_fail(b, k == C_PROP ? "more than one DAV:prop"
-                 : k == C_INCLUDE ? "more than one DAV:include"
-                 : k == C_LOCKSCOPE ? "more than one DAV:lockscope"
-                 : k == C_LOCKTYPE ? "more than one DAV:locktype"
-                 : k == C_OWNER ? "more than one DAV:owner"
-                 : "a DAV:propfind element is repeated");
-        return;
-    }
-    if (sh->depth >= 3 && sh->l2_kind == C_OWNER)
+    if (sh->l2_kind == C_OWNER)
         sh->owner_content = 1;
     if (sh->depth == 4 && b->ops && sh->l2_kind == C_SETREMOVE
         && sh->l3_prop)
         record_op(b, q, sh->l2_set);
-    if (sh->depth == 3) {
-        if (b->props && sh->l2_kind == C_PROP)
-            record_prop(b, q);
-        sh->l3_prop = is_dav(q, "prop");
-        switch (sh->l2_kind) {
-        case C_SETREMOVE:
-            if (sh->l3_prop)
-                sh->l3_ok++;
-            break;
-        case C_LOCKSCOPE:
-            if (is_dav(q, "exclusive") || is_dav(q, "shared"))
-                sh->l3_ok++;
-            else
-                sh->l3_other++;
-            break;
-        case C_LOCKTYPE:
-            if (is_dav(q, "write"))
-                sh->l3_ok++;
-            else
-                sh->l3_other++;
-            break;
-        default:
-            break;
-        }
+    if (sh->depth != 3)
+        return;
+    if (b->props && sh->l2_kind == C_PROP)
+        record_prop(b, q);
+    sh->l3_prop = is_dav(q, "prop");
+    switch (sh->l2_kind) {
+    case C_SETREMOVE:
+        if (sh->l3_prop)
+            sh->l3_ok++;
+        break;
+    case C_LOCKSCOPE:
+        if (is_dav(q, "exclusive") || is_dav(q, "shared"))
+            sh->l3_ok++;
+        else
+            sh->l3_other++;
+        break;
+    case C_LOCKTYPE:
+        if (is_dav(q, "write"))
+            sh->l3_ok++;
+        else
+            sh->l3_other++;
+        break;
+    default:
+        break;
     }
+}
+
+/* The structure check, one element at a time. */
+static void elem_start(rwdav_body *b, const qname *q)
+{
+    if (++b->sh.depth > b->lim.xml_depth)
+        shape_fail(b, RWDAV_E_BODY_NESTING);
+    else if (b->sh.depth == 1)
+        root_start(b, q);
+    else if (b->sh.depth == 2)
+        child_start(b, q);
+    else
+        deep_start(b, q);
 }
 
 static void check_root_end(rwdav_body *b)
@@ -215,18 +241,17 @@ static void check_root_end(rwdav_body *b)
     switch (b->kind) {
     case RWDAV_BODY_PROPFIND:
         if (c[C_PROP] + c[C_ALLPROP] + c[C_PROPNAME] != 1)
-            shape_fail(b, "DAV:propfind needs exactly one of DAV:prop, "
-                         "DAV:allprop or DAV:propname");
+            shape_fail(b, RWDAV_E_BODY_PROPFIND_FORM);
         else if (c[C_INCLUDE] && !c[C_ALLPROP])
-            shape_fail(b, "DAV:include is allowed only with DAV:allprop");
+            shape_fail(b, RWDAV_E_BODY_INCLUDE_ALONE);
         break;
     case RWDAV_BODY_PROPPATCH:
         if (!c[C_SETREMOVE])
-            shape_fail(b, "DAV:propertyupdate needs DAV:set or DAV:remove");
+            shape_fail(b, RWDAV_E_BODY_UPDATE_EMPTY);
         break;
     case RWDAV_BODY_LOCKINFO:
         if (c[C_LOCKSCOPE] != 1 || c[C_LOCKTYPE] != 1)
-            shape_fail(b, "DAV:lockinfo needs DAV:lockscope and DAV:locktype");
+            shape_fail(b, RWDAV_E_BODY_LOCKINFO_PARTS);
         break;
     }
 }
@@ -237,14 +262,13 @@ static void elem_end(rwdav_body *b)
 
     if (sh->depth == 2) {
         if (sh->l2_kind == C_SETREMOVE && sh->l3_ok != 1)
-            shape_fail(b, "DAV:set and DAV:remove must hold one DAV:prop");
+            shape_fail(b, RWDAV_E_BODY_UPDATE_PROP);
         else if (sh->l2_kind == C_LOCKSCOPE
                  && (sh->l3_ok != 1 || sh->l3_other))
-            shape_fail(b, "DAV:lockscope must hold DAV:exclusive or "
-                         "DAV:shared");
+            shape_fail(b, RWDAV_E_BODY_LOCKSCOPE);
         else if (sh->l2_kind == C_LOCKTYPE
                  && (sh->l3_ok != 1 || sh->l3_other))
-            shape_fail(b, "DAV:locktype must hold DAV:write");
+            shape_fail(b, RWDAV_E_BODY_LOCKTYPE);
         sh->l2_kind = -1;
     }
     else if (sh->depth == 1) {
@@ -291,15 +315,46 @@ static const rwdav_xs_events xs_events = { xs_start, xs_end, xs_text };
 
 /* expat on its own, created as apr_xml creates it (no namespace
  * processing), sees what apr_xml does not report: a DOCTYPE, and the byte
- * where a document stops being well-formed. */
-static void XMLCALL on_doctype(void *ud, const XML_Char *name,
-                               const XML_Char *sysid, const XML_Char *pubid,
-                               int has_internal_subset)
+ * where a document stops being well-formed. Before the root it hands its
+ * default handler each markup token (in UTF-8, whatever the body's
+ * encoding), "<!DOCTYPE" too: the probe stops there, where the DOCTYPE
+ * starts (a DOCTYPE handler would come only at its '[' or '>'). The
+ * handler is unset at the root: a DOCTYPE can only come before it. */
+static void XMLCALL on_prolog(void *ud, const XML_Char *s, int len)
 {
     rwdav_body *b = ud;
-    b->doctype = 1;
-    b->doctype_at = (apr_size_t)XML_GetCurrentByteIndex(b->probe);
-    XML_StopParser(b->probe, XML_FALSE);
+    if (len >= 9 && !memcmp(s, "<!DOCTYPE", 9)) {
+        b->doctype = 1;
+        b->doctype_at = (apr_size_t)XML_GetCurrentByteIndex(b->probe);
+        XML_StopParser(b->probe, XML_FALSE);
+    }
+}
+
+/* apr_xml's tree keeps no offsets: the probe notes where each element
+ * event is, in document order, for the walk to tell a structure fault at
+ * its tag. expat puts the end of an empty element after its tag; the fast
+ * path, at the tag. */
+static void XMLCALL on_start(void *ud, const XML_Char *name,
+                             const XML_Char **atts)
+{
+    rwdav_body *b = ud;
+    XML_SetDefaultHandlerExpand(b->probe, NULL);
+    b->last_start = (apr_size_t)XML_GetCurrentByteIndex(b->probe);
+    *(apr_size_t *)apr_array_push(b->marks) = b->last_start;
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+    rwdav_body *b = ud;
+    *(apr_size_t *)apr_array_push(b->marks) =
+        XML_GetCurrentByteCount(b->probe)
+        ? (apr_size_t)XML_GetCurrentByteIndex(b->probe) : b->last_start;
+}
+
+static apr_size_t next_mark(rwdav_body *b)
+{
+    return b->next_mark < b->marks->nelts
+           ? APR_ARRAY_IDX(b->marks, b->next_mark++, apr_size_t) : b->fed;
 }
 
 static apr_status_t probe_cleanup(void *data)
@@ -318,27 +373,27 @@ static rwdav_error *probe_feed(rwdav_body *b, const char *buf,
     if (XML_Parse(b->probe, buf, (int)len, final) != XML_STATUS_ERROR)
         return NULL;
     if (b->doctype) {
-        b->at = b->doctype_at;
-        fail(b, 400, "a DOCTYPE is not allowed in a WebDAV request body");
+        fail(b, RWDAV_E_BODY_DOCTYPE, b->doctype_at);
     }
-    else if (!b->err)
-        b->err = rwdav_error_make(b->p, 400, RWDAV_SUB_BODY,
-                                  apr_psprintf(b->p, "XML is not well-formed"
-                                               " (%s)", XML_ErrorString(
-                                               XML_GetErrorCode(b->probe))),
-                                  (apr_size_t)XML_GetCurrentByteIndex(
-                                      b->probe));
+    else if (!b->err) {
+        fail(b, RWDAV_E_BODY_XML,
+             (apr_size_t)XML_GetCurrentByteIndex(b->probe));
+        b->err->detail = XML_ErrorString(XML_GetErrorCode(b->probe));
+    }
     return b->err;
 }
 
 /* apr_xml's verdict: besides expat's, its namespace rules (an undeclared
- * prefix, xmlns:p=""). */
+ * prefix, xmlns:p=""). It does not say where: offset 0. Its message is
+ * its own text (and expat's), never the body's. */
 static rwdav_error *apr_verdict(rwdav_body *b)
 {
     char msg[200];
     apr_xml_parser_geterror(b->apr, msg, sizeof(msg));
-    fail(b, 400, apr_psprintf(b->p, "XML is not namespace-well-formed as "
-                              "mod_dav reads it (%s)", msg));
+    if (!b->err) {
+        fail(b, RWDAV_E_BODY_NAMESPACE, 0);
+        b->err->detail = apr_pstrdup(b->p, msg);
+    }
     return b->err;
 }
 
@@ -347,13 +402,15 @@ static rwdav_error *xml_feed(rwdav_body *b, const char *buf, apr_size_t len)
     if (!b->apr) {
         b->probe = XML_ParserCreate(NULL);
         if (!b->probe) {
-            fail(b, 500, "XML parser unavailable");
+            fail(b, RWDAV_E_BODY_PARSER, 0);
             return b->err;
         }
         apr_pool_cleanup_register(b->p, b, probe_cleanup,
                                   apr_pool_cleanup_null);
         XML_SetUserData(b->probe, b);
-        XML_SetDoctypeDeclHandler(b->probe, on_doctype, NULL);
+        XML_SetDefaultHandlerExpand(b->probe, on_prolog);
+        XML_SetElementHandler(b->probe, on_start, on_end);
+        b->marks = apr_array_make(b->p, 16, sizeof(apr_size_t));
         b->apr = apr_xml_parser_create(b->p);
     }
     if (probe_feed(b, buf, len, 0))
@@ -442,6 +499,7 @@ static void walk(rwdav_body *b, const char **uris, const apr_xml_elem *e)
     q.ulen = q.uri ? strlen(q.uri) : 0;
     q.local = e->name;
     q.llen = strlen(e->name);
+    b->at = next_mark(b);
     elem_start(b, &q);
     if (b->shape_err)
         return;
@@ -452,8 +510,10 @@ static void walk(rwdav_body *b, const char **uris, const apr_xml_elem *e)
         if (!b->shape_err && has_content(&c->following_cdata))
             text_seen(b);
     }
-    if (!b->shape_err)
+    if (!b->shape_err) {
+        b->at = next_mark(b);
         elem_end(b);
+    }
 }
 
 static rwdav_error *xml_finish(rwdav_body *b)
@@ -467,7 +527,7 @@ static rwdav_error *xml_finish(rwdav_body *b)
     if (apr_xml_parser_done(b->apr, &doc) != APR_SUCCESS)
         return apr_verdict(b);
     if (!doc || !doc->root) {
-        fail(b, 400, "no root element");
+        fail(b, RWDAV_E_BODY_NO_ROOT, b->fed);
         return b->err;
     }
     uris = apr_palloc(b->p, sizeof(*uris) * (doc->namespaces->nelts + 1));
@@ -487,7 +547,6 @@ rwdav_body *rwdav_body_create(apr_pool_t *p, rwdav_body_kind kind,
     b->kind = kind;
     b->lim = *lim;
     b->sh.l2_kind = -1;
-    rwdav_limits_default(&b->lim);
     b->xs = rwdav_xs_create(p, &xs_events, b);
     b->segs = apr_array_make(p, 2, sizeof(body_seg));
     return b;
@@ -556,8 +615,7 @@ rwdav_error *rwdav_body_feed(rwdav_body *b, const char *buf, apr_size_t len)
     if (!b->xs && xml_flush(b))
         return b->err;
     b->fed += len - fit;
-    b->err = rwdav_error_make(b->p, 413, RWDAV_SUB_BODY,
-                              "request body too large", b->lim.body_bytes);
+    b->err = rwdav_fault(b->p, RWDAV_E_BODY_TOO_LARGE, b->lim.body_bytes);
     return b->err;
 }
 
@@ -592,9 +650,7 @@ rwdav_error *rwdav_body_finish(rwdav_body *b)
         return b->err;
     if (b->fed == 0) {
         if (b->kind == RWDAV_BODY_PROPPATCH)
-            b->err = rwdav_error_make(b->p, 400, RWDAV_SUB_BODY,
-                                      "PROPPATCH needs a DAV:propertyupdate "
-                                      "body", 0);
+            b->err = rwdav_fault(b->p, RWDAV_E_BODY_PROPPATCH_EMPTY, 0);
         return b->err;
     }
     if (b->xs && rwdav_xs_finish(b->xs) != RWDAV_XS_OK && hand_over(b))
@@ -604,7 +660,7 @@ rwdav_error *rwdav_body_finish(rwdav_body *b)
         return b->err;
     b->err = b->shape_err;
     if (!b->sh.root_seen)
-        fail(b, 400, "no root element");
+        fail(b, RWDAV_E_BODY_NO_ROOT, b->fed);
     if (!b->err && b->ops)
         settle_ops(b);
     return b->err;

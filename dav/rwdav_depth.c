@@ -13,9 +13,7 @@ rwdav_error *rwdav_depth_parse(apr_pool_t *p, const char *v, apr_size_t len,
         *out = RWDAV_DEPTH_INFINITY;
         return NULL;
     }
-    return rwdav_error_make(p, 400, RWDAV_SUB_DEPTH,
-                            len ? "Depth must be 0, 1 or infinity"
-                                : "empty Depth header", 0);
+    return rwdav_fault(p, len ? RWDAV_E_DEPTH_VALUE : RWDAV_E_DEPTH_EMPTY, 0);
 }
 
 rwdav_error *rwdav_depth_check(apr_pool_t *p, rwdav_method m, rwdav_depth d,
@@ -23,44 +21,34 @@ rwdav_error *rwdav_depth_check(apr_pool_t *p, rwdav_method m, rwdav_depth d,
 {
     /* An absent Depth means infinity for every method that defines it. */
     int inf = (d == RWDAV_DEPTH_ABSENT || d == RWDAV_DEPTH_INFINITY);
-    const char *why = NULL;
-    rwdav_error *e;
+    rwdav_error_id id = RWDAV_E_NONE;
 
     switch (m) {
     case RWDAV_M_PROPFIND:
-        if (inf && is_collection && !allow_infinity) {
-            e = rwdav_error_make(p, 403, RWDAV_SUB_DEPTH,
-                                 d == RWDAV_DEPTH_ABSENT
-                                 ? "PROPFIND without Depth means infinity, "
-                                   "which this server does not allow on a "
-                                   "collection: send Depth: 0 or 1"
-                                 : "PROPFIND with Depth: infinity is not "
-                                   "allowed on a collection here: send "
-                                   "Depth: 0 or 1", 0);
-            e->condition = "propfind-finite-depth";
-            return e;
-        }
-        return NULL;
+        if (inf && is_collection && !allow_infinity)
+            id = d == RWDAV_DEPTH_ABSENT ? RWDAV_E_DEPTH_PROPFIND_ABSENT
+                                         : RWDAV_E_DEPTH_PROPFIND_INFINITY;
+        break;
     case RWDAV_M_COPY:
         if (d == RWDAV_DEPTH_1)
-            why = "COPY allows Depth 0 or infinity only";
+            id = RWDAV_E_DEPTH_COPY;
         break;
     case RWDAV_M_MOVE:
         if (!inf)
-            why = "MOVE allows Depth infinity only";
+            id = RWDAV_E_DEPTH_MOVE;
         break;
     case RWDAV_M_LOCK:
         if (d == RWDAV_DEPTH_1)
-            why = "LOCK allows Depth 0 or infinity only";
+            id = RWDAV_E_DEPTH_LOCK;
         break;
     case RWDAV_M_DELETE:
         if (is_collection && !inf)
-            why = "DELETE of a collection allows Depth infinity only";
+            id = RWDAV_E_DEPTH_DELETE_COLLECTION;
         else if (d == RWDAV_DEPTH_1)
-            why = "DELETE allows Depth 0 or infinity only";
+            id = RWDAV_E_DEPTH_DELETE;
         break;
     default:
         break;
     }
-    return why ? rwdav_error_make(p, 400, RWDAV_SUB_DEPTH, why, 0) : NULL;
+    return id != RWDAV_E_NONE ? rwdav_fault(p, id, 0) : NULL;
 }

@@ -93,15 +93,27 @@ const char *rwdav_destination_rebase(apr_pool_t *p, const rwdav_uri *u,
                        (int)u->path.len, u->path.p);
 }
 
+/* An http(s) Destination's authority (scheme known): a host, no userinfo.
+ * A missing host is told where it should start. */
+static rwdav_error *http_authority(apr_pool_t *p, const char *v,
+                                   const rwdav_uri *u)
+{
+    if (u->host.len == 0)
+        return rwdav_fault(p, RWDAV_E_DEST_NO_HOST,
+                           u->host.p ? (apr_size_t)(u->host.p - v)
+                                     : u->scheme.len + 1);
+    if (u->has_userinfo)
+        return rwdav_fault(p, RWDAV_E_DEST_USERINFO, u->scheme.len + 3);
+    return NULL;
+}
+
 rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
                                      apr_size_t len, const rwdav_origin *self,
                                      const rwdav_limits *lim,
                                      rwdav_destination *out)
 {
-    apr_size_t max = lim->header_len ? lim->header_len
-                                     : RWDAV_DEFAULT_HEADER_LEN;
     rwdav_uri *u = &out->uri;
-    const char *why;
+    rwdav_error_id id;
     apr_size_t off;
     rwdav_error *e = NULL;
     int self_dport = rwdav_scheme_port(self->scheme, strlen(self->scheme));
@@ -109,33 +121,20 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
 
     out->absolute = NULL;
     out->rewritten = 0;
-    if (len == 0) {
+    if (len == 0 || len > lim->header_len) {
         memset(u, 0, sizeof(*u));
-        return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
-                                "empty Destination header", 0);
+        return len ? rwdav_fault(p, RWDAV_E_DEST_TOO_LONG, lim->header_len)
+                   : rwdav_fault(p, RWDAV_E_DEST_EMPTY, 0);
     }
-    if (len > max) {
-        memset(u, 0, sizeof(*u));
-        return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
-                                "Destination header too long", max);
-    }
-    if ((why = rwdav_parse_ref(v, len, 1, u, &off)) != NULL)
-        return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION, why, off);
+    if ((id = rwdav_parse_ref(v, len, 1, u, &off)) != RWDAV_E_NONE)
+        return rwdav_fault(p, id, off);
 
     if (u->scheme.p) {
         int dport = rwdav_scheme_port(u->scheme.p, u->scheme.len);
         if (!dport)
-            return rwdav_error_make(p, 502, RWDAV_SUB_DESTINATION,
-                                    "Destination names another scheme: "
-                                    "this server cannot copy there", 0);
-        if (u->host.len == 0)
-            return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
-                                    "an http(s) Destination needs a host",
-                                    u->scheme.len + 1);
-        if (u->has_userinfo)
-            return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
-                                    "userinfo is not allowed in Destination",
-                                    u->scheme.len + 3);
+            return rwdav_fault(p, RWDAV_E_DEST_OTHER_SCHEME, 0);
+        if ((e = http_authority(p, v, u)) != NULL)
+            return e;
         /* judged after the path, so that a caller who knows this server
          * by other names gets a Destination checked in full */
         foreign = dport != self_dport || !same_server(u, self, self_dport);
@@ -152,10 +151,7 @@ rwdav_error *rwdav_destination_parse(apr_pool_t *p, const char *v,
         return e;
     }
     if (foreign)
-        return rwdav_error_make(p, 502, RWDAV_SUB_DESTINATION,
-                                "Destination names another server (scheme, "
-                                "host or port): this server cannot copy "
-                                "there", u->scheme.len + 3);
+        return rwdav_fault(p, RWDAV_E_DEST_OTHER_SERVER, u->scheme.len + 3);
 
     if (u->scheme.p && !u->query.p)
         return NULL;            /* mod_dav takes the value as it is */
@@ -210,26 +206,17 @@ rwdav_error *rwdav_copymove_check(apr_pool_t *p, const char *src,
     const char *d, *sp;
 
     if (dst->path_absent)
-        return rwdav_error_make(p, 403, RWDAV_SUB_DESTINATION,
-                                "Destination has no path: it names the "
-                                "root collection, which holds the source",
-                                0);
+        return rwdav_fault(p, RWDAV_E_DEST_ROOT, 0);
     if (rwdav_path_check(p, RWDAV_SUB_DESTINATION, dst->path.p,
                          dst->path.len, &d))
-        return rwdav_error_make(p, 400, RWDAV_SUB_DESTINATION,
-                                "malformed Destination path", 0);
+        return rwdav_fault(p, RWDAV_E_DEST_PATH, 0);
     d = canon_path(p, d);
     sp = canon_path(p, src);
     if (!strcmp(d, sp))
-        return rwdav_error_make(p, 403, RWDAV_SUB_DESTINATION,
-                                "Destination is the source itself", 0);
+        return rwdav_fault(p, RWDAV_E_DEST_SELF, 0);
     if (holds(d, sp))
-        return rwdav_error_make(p, 403, RWDAV_SUB_DESTINATION,
-                                "Destination is a collection that holds the "
-                                "source: overwriting it would delete the "
-                                "source", 0);
+        return rwdav_fault(p, RWDAV_E_DEST_PARENT, 0);
     if (holds(sp, d))
-        return rwdav_error_make(p, 403, RWDAV_SUB_DESTINATION,
-                                "Destination lies inside the source", 0);
+        return rwdav_fault(p, RWDAV_E_DEST_INSIDE, 0);
     return NULL;
 }

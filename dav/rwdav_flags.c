@@ -13,9 +13,8 @@ rwdav_error *rwdav_overwrite_parse(apr_pool_t *p, const char *v,
         *overwrite = 0;
         return NULL;
     }
-    return rwdav_error_make(p, 400, RWDAV_SUB_OVERWRITE,
-                            len ? "Overwrite must be T or F"
-                                : "empty Overwrite header", 0);
+    return rwdav_fault(p, len ? RWDAV_E_OVERWRITE_VALUE
+                              : RWDAV_E_OVERWRITE_EMPTY, 0);
 }
 
 rwdav_error *rwdav_translate_parse(apr_pool_t *p, const char *v,
@@ -32,6 +31,5 @@ rwdav_error *rwdav_translate_parse(apr_pool_t *p, const char *v,
     *translate = -1;
     if (!strict)
         return NULL;   /* "All other values SHOULD be ignored" */
-    return rwdav_error_make(p, 400, RWDAV_SUB_TRANSLATE,
-                            "Translate must be t or f", 0);
+    return rwdav_fault(p, RWDAV_E_TRANSLATE_VALUE, 0);
 }

@@ -1,7 +1,6 @@
 /* If: the RFC 4918 §10.4 grammar, with the normalisations that let mod_dav
  * 2.4 read a valid header the way the RFC means it. */
 #include <string.h>
-#include <apr_strings.h>
 
 #include "rwdav.h"
 #include "rwdav_scan.h"
@@ -16,8 +15,13 @@ typedef struct {
     apr_pool_t *p;
     const char *v;
     apr_size_t len, i;
+    const rwdav_limits *lim;
     apr_array_header_t *edits;
     apr_array_header_t *first_conds;    /* for the first list, then NULL */
+    int tagged;                 /* -1 until the first list or tag */
+    apr_size_t since_tag;       /* lists since the last Resource-Tag */
+    apr_size_t conds;           /* conditions so far, all lists */
+    rwdav_span resource;        /* the tag of the lists that follow */
 } if_scan;
 
 static void array_on(apr_array_header_t *a, apr_pool_t *p, void *elts,
@@ -37,8 +41,7 @@ static void *push(apr_array_header_t *a)
     return apr_array_push(a);
 }
 
-#define IF_ERR(s, why, at) \
-    rwdav_error_make((s)->p, 400, RWDAV_SUB_IF, (why), (at))
+#define IF_ERR(s, id, at) rwdav_fault((s)->p, (id), (at))
 
 static void skip_lws(if_scan *s)
 {
@@ -62,44 +65,58 @@ static void edit(if_scan *s, apr_size_t start, apr_size_t end,
 }
 
 /* "<" ... ">" with no LWS inside; returns the content span. */
-static rwdav_error *angle(if_scan *s, const char *what, apr_size_t *cs,
-                          apr_size_t *ce)
+static rwdav_error *angle(if_scan *s, rwdav_error_id unclosed,
+                          apr_size_t *cs, apr_size_t *ce)
 {
     const char *gt = memchr(s->v + s->i + 1, '>', s->len - s->i - 1);
     if (!gt)
-        return IF_ERR(s, what, s->i);
+        return IF_ERR(s, unclosed, s->i);
     *cs = s->i + 1;
     *ce = (apr_size_t)(gt - s->v);
     s->i = *ce + 1;
     return NULL;
 }
 
-static rwdav_error *resource_tag(if_scan *s, rwdav_if_list *l)
+/* The Resource-Tag's reference: Destination's syntax, told as If's faults
+ * at their place in the header. */
+static rwdav_error *tag_ref(if_scan *s, apr_size_t cs, apr_size_t ce,
+                            rwdav_uri *u)
 {
-    apr_size_t cs, ce, off;
-    const char *why;
+    apr_size_t off;
+    rwdav_error_id id;
+    rwdav_error *e;
+
+    if ((id = rwdav_parse_ref(s->v + cs, ce - cs, 1, u, &off))
+        != RWDAV_E_NONE)
+        return IF_ERR(s, rwdav_tag_fault(id), cs + off);
+    /* mod_dav keeps only the path of a tag and refuses one without it */
+    if (u->scheme.p && !rwdav_scheme_port(u->scheme.p, u->scheme.len))
+        return IF_ERR(s, RWDAV_E_IF_TAG_SCHEME, cs);
+    if (u->scheme.p && u->host.len == 0)
+        return IF_ERR(s, RWDAV_E_IF_TAG_NO_HOST,
+                      u->host.p ? (apr_size_t)(u->host.p - s->v)
+                                : cs + u->scheme.len + 1);
+    if (u->scheme.p && u->has_userinfo)
+        return IF_ERR(s, RWDAV_E_IF_TAG_USERINFO, cs + u->scheme.len + 3);
+    if ((e = rwdav_path_check(s->p, RWDAV_SUB_IF, u->path.p, u->path.len,
+                              NULL)) != NULL)
+        /* the path is a piece of the tag: the "/" of an absent path cannot
+         * fail */
+        e->offset += (apr_size_t)(u->path.p - s->v);
+    return e;
+}
+
+static rwdav_error *resource_tag(if_scan *s, rwdav_span *resource)
+{
+    apr_size_t cs, ce;
     rwdav_uri u;
     rwdav_error *e;
 
-    if ((e = angle(s, "unterminated Resource-Tag", &cs, &ce)) != NULL)
+    if ((e = angle(s, RWDAV_E_IF_TAG_UNCLOSED, &cs, &ce)) != NULL
+        || (e = tag_ref(s, cs, ce, &u)) != NULL)
         return e;
-    if ((why = rwdav_parse_ref(s->v + cs, ce - cs, 1, &u, &off)))
-        return IF_ERR(s, apr_pstrcat(s->p, "Resource-Tag: ", why, NULL),
-                      cs + off);
-    /* mod_dav keeps only the path of a tag and refuses one without it */
-    if (u.scheme.p && !rwdav_scheme_port(u.scheme.p, u.scheme.len))
-        return IF_ERR(s, "a Resource-Tag must be an http(s) URI or an "
-                      "absolute path", cs);
-    if (u.scheme.p && (u.host.len == 0 || u.has_userinfo))
-        return IF_ERR(s, "Resource-Tag: an http(s) URI needs a host and "
-                      "no userinfo", cs);
-    if ((e = rwdav_path_check(s->p, RWDAV_SUB_IF, u.path.p, u.path.len,
-                              NULL)) != NULL) {
-        e->offset = cs;
-        return e;
-    }
-    l->resource.p = s->v + cs;
-    l->resource.len = ce - cs;
+    resource->p = s->v + cs;
+    resource->len = ce - cs;
     return NULL;
 }
 
@@ -109,15 +126,13 @@ static rwdav_error *state_token(if_scan *s, rwdav_if_condition *c)
     int has_path;
     rwdav_error *e;
 
-    if ((e = angle(s, "unterminated state token (missing '>')", &cs, &ce)))
+    if ((e = angle(s, RWDAV_E_IF_TOKEN_UNCLOSED, &cs, &ce)))
         return e;
     if (!rwdav_scan_absolute_uri(s->v + cs, ce - cs, &off))
-        return IF_ERR(s, ce == cs ? "empty state token"
-                                  : "a state token must be an absolute URI",
-                      cs + off);
+        return IF_ERR(s, ce == cs ? RWDAV_E_IF_TOKEN_EMPTY
+                                  : RWDAV_E_IF_TOKEN_NOT_URI, cs + off);
     if (!rwdav_locktoken_uri_ok(s->v + cs, ce - cs, &has_path))
-        return IF_ERR(s, "malformed opaquelocktoken URI (RFC 4918 App. C)",
-                      cs);
+        return IF_ERR(s, RWDAV_E_IF_TOKEN_OPAQUE, cs);
     /* mod_dav_fs cannot parse a token with a path, nor a list holding ')';
      * neither can name one of its locks, so both become a token that
      * matches nothing, exactly as the RFC evaluates them. */
@@ -136,17 +151,17 @@ static rwdav_error *etag(if_scan *s, rwdav_if_condition *c)
     if (s->i + 1 < s->len && s->v[s->i] == 'W' && s->v[s->i + 1] == '/')
         s->i += 2;
     if (s->i >= s->len || s->v[s->i] != '"')
-        return IF_ERR(s, "an entity-tag must be quoted", s->i);
+        return IF_ERR(s, RWDAV_E_IF_ETAG_UNQUOTED, s->i);
     for (k = s->i + 1; k < s->len && s->v[k] != '"'; k++) {
         if (!RWC_IS(s->v[k], RWC_ETAGC) && s->v[k] != ' ' && s->v[k] != '\t')
-            return IF_ERR(s, "character not allowed in an entity-tag", k);
+            return IF_ERR(s, RWDAV_E_IF_ETAG_CHAR, k);
         if (s->v[k] == ')' || s->v[k] == ']')
             odd = 1;
     }
     if (k >= s->len)
-        return IF_ERR(s, "unterminated entity-tag", s->i);
+        return IF_ERR(s, RWDAV_E_IF_ETAG_UNCLOSED, s->i);
     if (k + 1 >= s->len || s->v[k + 1] != ']')
-        return IF_ERR(s, "entity-tag not closed by ']'", k + 1);
+        return IF_ERR(s, RWDAV_E_IF_ETAG_BRACKET, k + 1);
     if (odd)
         edit(s, st, k + 1, "\"rw-no-match\"");
     c->value.p = s->v + st;
@@ -155,8 +170,34 @@ static rwdav_error *etag(if_scan *s, rwdav_if_condition *c)
     return NULL;
 }
 
-static rwdav_error *list(if_scan *s, rwdav_if_list *l, apr_size_t *total,
-                         apr_size_t max_conds)
+/* ["Not"] (State-token / "[" entity-tag "]"); open is the list's '('. */
+static rwdav_error *condition(if_scan *s, rwdav_if_condition *c,
+                              apr_size_t open)
+{
+    memset(c, 0, sizeof(*c));
+    /* x | 0x20 is 'n' for 'N' and 'n' only, and so on */
+    if (s->i + 3 <= s->len && (s->v[s->i] | 0x20) == 'n'
+        && (s->v[s->i + 1] | 0x20) == 'o'
+        && (s->v[s->i + 2] | 0x20) == 't') {
+        if (memcmp(s->v + s->i, "Not", 3))
+            edit(s, s->i, s->i + 3, "Not");
+        c->negated = 1;
+        s->i += 3;
+        skip_lws(s);
+        if (s->i >= s->len)
+            return IF_ERR(s, RWDAV_E_IF_LIST_UNCLOSED, open);
+    }
+    if (s->v[s->i] == '<')
+        return state_token(s, c);
+    if (s->v[s->i] == '[') {
+        c->is_etag = 1;
+        return etag(s, c);
+    }
+    return IF_ERR(s, (s->v[s->i] | 0x20) == 'n' && c->negated
+                     ? RWDAV_E_IF_NOT_TWICE : RWDAV_E_IF_LIST_SYNTAX, s->i);
+}
+
+static rwdav_error *list(if_scan *s, rwdav_if_list *l)
 {
     apr_size_t open = s->i++;
     rwdav_error *e;
@@ -169,48 +210,19 @@ static rwdav_error *list(if_scan *s, rwdav_if_list *l, apr_size_t *total,
         l->conditions = apr_array_make(s->p, 2, sizeof(rwdav_if_condition));
     }
     for (;;) {
-        rwdav_if_condition *c;
         skip_lws(s);
         if (s->i >= s->len)
-            return IF_ERR(s, "unclosed list (missing ')')", open);
+            return IF_ERR(s, RWDAV_E_IF_LIST_UNCLOSED, open);
         if (s->v[s->i] == ')') {
             if (l->conditions->nelts == 0)
-                return IF_ERR(s, "empty list '()'", open);
+                return IF_ERR(s, RWDAV_E_IF_LIST_EMPTY, open);
             s->i++;
             return NULL;
         }
-        if (++*total > max_conds)
-            return IF_ERR(s, "too many conditions", s->i);
-        c = push(l->conditions);
-        memset(c, 0, sizeof(*c));
-        /* x | 0x20 is 'n' for 'N' and 'n' only, and so on */
-        if (s->i + 3 <= s->len && (s->v[s->i] | 0x20) == 'n'
-            && (s->v[s->i + 1] | 0x20) == 'o'
-            && (s->v[s->i + 2] | 0x20) == 't') {
-            if (memcmp(s->v + s->i, "Not", 3))
-                edit(s, s->i, s->i + 3, "Not");
-            c->negated = 1;
-            s->i += 3;
-            skip_lws(s);
-            if (s->i >= s->len)
-                return IF_ERR(s, "unclosed list (missing ')')", open);
-        }
-        if (s->v[s->i] == '<') {
-            if ((e = state_token(s, c)) != NULL)
-                return e;
-        }
-        else if (s->v[s->i] == '[') {
-            c->is_etag = 1;
-            if ((e = etag(s, c)) != NULL)
-                return e;
-        }
-        else {
-            return IF_ERR(s, (s->v[s->i] == 'N' || s->v[s->i] == 'n')
-                             && c->negated
-                             ? "'Not' may appear once per condition"
-                             : "expected '<', '[', 'Not' or ')' in a list",
-                          s->i);
-        }
+        if (++s->conds > s->lim->if_conditions)
+            return IF_ERR(s, RWDAV_E_IF_TOO_MANY_CONDITIONS, s->i);
+        if ((e = condition(s, push(l->conditions), open)) != NULL)
+            return e;
     }
 }
 
@@ -227,11 +239,8 @@ rwdav_error *rwdav_if_refresh_check(apr_pool_t *p, const rwdav_if *ifh)
                 return NULL;
         }
     }
-    return rwdav_error_make(p, 400, RWDAV_SUB_IF,
-                            ifh ? "a LOCK refresh (no body) needs the lock's "
-                                  "token in the If header, not negated"
-                                : "a LOCK refresh (no body) needs an If header "
-                                  "naming the lock", 0);
+    return rwdav_fault(p, ifh ? RWDAV_E_IF_REFRESH_NO_TOKEN
+                              : RWDAV_E_IF_REFRESH_NO_IF, 0);
 }
 
 /* The usual header, "(<token>)" or "(Not <token>)" with a token of a
@@ -283,102 +292,116 @@ static int if_plain(apr_pool_t *p, const char *v, apr_size_t len,
     return 1;
 }
 
-static rwdav_error *if_grammar(apr_pool_t *p, const char *v, apr_size_t len,
-                               const rwdav_limits *lim, rwdav_if *out)
+/* A Resource-Tag: the lists after it, up to the next tag, are its. */
+static rwdav_error *if_tag(if_scan *s)
 {
-    apr_size_t max_len = lim->header_len ? lim->header_len
-                                         : RWDAV_DEFAULT_HEADER_LEN;
-    apr_size_t max_lists = lim->if_lists ? lim->if_lists
-                                         : RWDAV_DEFAULT_IF_LISTS;
-    apr_size_t max_conds = lim->if_conditions ? lim->if_conditions
-                                              : RWDAV_DEFAULT_IF_CONDITIONS;
-    if_scan s;
-    apr_size_t total = 0, since_tag = 0;
-    rwdav_span resource = { NULL, 0 };
-    int tagged = -1;
-
     rwdav_error *e;
 
+    if (s->tagged == 0)
+        return IF_ERR(s, RWDAV_E_IF_MIXED_TAGGING, s->i);
+    if (s->tagged == 1 && s->since_tag == 0)
+        return IF_ERR(s, RWDAV_E_IF_TAG_WITHOUT_LIST, s->i);
+    s->tagged = 1;
+    if ((e = resource_tag(s, &s->resource)) != NULL)
+        return e;
+    s->since_tag = 0;
+    return NULL;
+}
+
+/* A list: the last Resource-Tag's, if any. */
+static rwdav_error *if_list(if_scan *s, rwdav_if *out)
+{
+    rwdav_if_list *li;
+    rwdav_error *e;
+
+    if (s->tagged == -1)
+        s->tagged = 0;
+    if ((apr_size_t)out->lists->nelts >= s->lim->if_lists)
+        return IF_ERR(s, RWDAV_E_IF_TOO_MANY_LISTS, s->i);
+    li = push(out->lists);
+    li->resource = s->resource;
+    if ((e = list(s, li)) != NULL)
+        return e;
+    s->since_tag++;
+    return NULL;
+}
+
+/* The header mod_dav gets: the input with the edits applied, in order. */
+static const char *if_rewrite(apr_pool_t *p, const char *v, apr_size_t len,
+                              const apr_array_header_t *edits)
+{
+    const if_edit *ed = (const if_edit *)edits->elts;
+    apr_size_t at = 0, n = 0;
+    char *buf;
+    int k;
+
+    for (k = 0; k < edits->nelts; k++)
+        n += ed[k].start - at + strlen(ed[k].with), at = ed[k].end;
+    n += len - at;
+    buf = apr_palloc(p, n + 1);
+    for (at = 0, n = 0, k = 0; k < edits->nelts; k++) {
+        apr_size_t w = strlen(ed[k].with);
+        memcpy(buf + n, v + at, ed[k].start - at);
+        n += ed[k].start - at;
+        memcpy(buf + n, ed[k].with, w);
+        n += w;
+        at = ed[k].end;
+    }
+    memcpy(buf + n, v + at, len - at);
+    buf[n + len - at] = '\0';
+    return buf;
+}
+
+static void if_start(if_scan *s, apr_pool_t *p, const char *v,
+                     apr_size_t len, const rwdav_limits *lim, rwdav_if *out)
+{
+    memset(s, 0, sizeof(*s));
+    s->p = p;
+    s->v = v;
+    s->len = len;
+    s->lim = lim;
+    s->tagged = -1;
     out->tagged = 0;
-    out->lists = NULL;
     out->normalized = NULL;
     out->rewritten = 0;
-    s.p = p;
-    s.v = v;
-    s.len = len;
-    s.i = 0;
-    if (len == 0)
-        return IF_ERR(&s, "empty If header", 0);
-    if (len > max_len)
-        return IF_ERR(&s, "If header too long", max_len);
-    s.edits = NULL;
     array_on(&out->room.lists, p, out->room.l, 1, sizeof(rwdav_if_list));
     array_on(&out->room.conds, p, out->room.c, 2, sizeof(rwdav_if_condition));
     out->lists = &out->room.lists;
-    s.first_conds = &out->room.conds;
+    s->first_conds = &out->room.conds;
+}
 
+static rwdav_error *if_grammar(apr_pool_t *p, const char *v, apr_size_t len,
+                               const rwdav_limits *lim, rwdav_if *out)
+{
+    if_scan s;
+    rwdav_error *e;
+
+    if_start(&s, p, v, len, lim, out);
+    if (len == 0)
+        return IF_ERR(&s, RWDAV_E_IF_EMPTY, 0);
+    if (len > lim->header_len)
+        return IF_ERR(&s, RWDAV_E_IF_TOO_LONG, lim->header_len);
     for (;;) {
         skip_lws(&s);
         if (s.i >= len)
             break;
-        if (v[s.i] == '<') {
-            rwdav_if_list tag;
-            if (tagged == 0)
-                return IF_ERR(&s, "tagged and untagged lists are mixed", s.i);
-            if (tagged == 1 && since_tag == 0)
-                return IF_ERR(&s, "a Resource-Tag must be followed by a list",
-                              s.i);
-            tagged = 1;
-            memset(&tag, 0, sizeof(tag));
-            if ((e = resource_tag(&s, &tag)) != NULL)
-                return e;
-            resource = tag.resource;
-            since_tag = 0;
-        }
-        else if (v[s.i] == '(') {
-            rwdav_if_list *li;
-            if (tagged == -1)
-                tagged = 0;
-            if ((apr_size_t)out->lists->nelts >= max_lists)
-                return IF_ERR(&s, "too many lists", s.i);
-            li = push(out->lists);
-            li->resource = resource;
-            if ((e = list(&s, li, &total, max_conds)) != NULL)
-                return e;
-            since_tag++;
-        }
-        else {
-            return IF_ERR(&s, v[s.i] == ','
-                          ? "the If header is not a list: send it once"
-                          : "expected '(' or '<'", s.i);
-        }
+        if (v[s.i] == '<')
+            e = if_tag(&s);
+        else if (v[s.i] == '(')
+            e = if_list(&s, out);
+        else
+            e = IF_ERR(&s, v[s.i] == ',' ? RWDAV_E_IF_COMMA
+                                         : RWDAV_E_IF_SYNTAX, s.i);
+        if (e)
+            return e;
     }
-    if (tagged == 1 && since_tag == 0)
-        return IF_ERR(&s, "a Resource-Tag must be followed by a list", len);
+    if (s.tagged == 1 && s.since_tag == 0)
+        return IF_ERR(&s, RWDAV_E_IF_TAG_WITHOUT_LIST, len);
     if (out->lists->nelts == 0)
-        return IF_ERR(&s, "empty If header", 0);
-    out->tagged = tagged == 1;
-
+        return IF_ERR(&s, RWDAV_E_IF_EMPTY, 0);
+    out->tagged = s.tagged == 1;
     if (s.edits) {
-        apr_size_t at = 0, n = 0;
-        int k;
-        char *buf;
-        if_edit *ed = (if_edit *)s.edits->elts;
-        for (k = 0; k < s.edits->nelts; k++)
-            n += ed[k].start - at + strlen(ed[k].with), at = ed[k].end;
-        n += len - at;
-        buf = apr_palloc(p, n + 1);
-        for (at = 0, n = 0, k = 0; k < s.edits->nelts; k++) {
-            apr_size_t w = strlen(ed[k].with);
-            memcpy(buf + n, v + at, ed[k].start - at);
-            n += ed[k].start - at;
-            memcpy(buf + n, ed[k].with, w);
-            n += w;
-            at = ed[k].end;
-        }
-        memcpy(buf + n, v + at, len - at);
-        buf[n + len - at] = '\0';
-        out->normalized = buf;
+        out->normalized = if_rewrite(p, v, len, s.edits);
         out->rewritten = 1;
     }
     return NULL;
@@ -387,8 +410,7 @@ static rwdav_error *if_grammar(apr_pool_t *p, const char *v, apr_size_t len,
 rwdav_error *rwdav_if_parse(apr_pool_t *p, const char *v, apr_size_t len,
                             const rwdav_limits *lim, rwdav_if *out)
 {
-    if (len <= (lim->header_len ? lim->header_len : RWDAV_DEFAULT_HEADER_LEN)
-        && if_plain(p, v, len, out)) {
+    if (len <= lim->header_len && if_plain(p, v, len, out)) {
         out->tagged = 0;
         out->normalized = NULL;
         out->rewritten = 0;

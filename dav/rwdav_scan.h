@@ -63,15 +63,20 @@ int rwdav_ieq(const char *s, apr_size_t len, const char *lit);
 int rwdav_ieqn(const char *a, const char *b, apr_size_t n);
 
 /* Parses a Simple-ref: an absolute-URI, or (allow_path) a path-absolute
- * with an optional query. Returns NULL and fills *u (when not NULL), or a
- * static reason with *off at the offending byte. */
-const char *rwdav_parse_ref(const char *v, apr_size_t len, int allow_path,
-                            rwdav_uri *u, apr_size_t *off);
+ * with an optional query. Returns RWDAV_E_NONE and fills *u (when not
+ * NULL), or the fault as Destination's id (RWDAV_E_DEST_*) with *off at the
+ * offending byte (len when the value ends too early); callers of another
+ * family translate it (rwdav_tag_fault). */
+rwdav_error_id rwdav_parse_ref(const char *v, apr_size_t len, int allow_path,
+                               rwdav_uri *u, apr_size_t *off);
 /* The same without the one-pass fast path for plain references: the fuzz
  * target checks that both give the same answer. */
-const char *rwdav_parse_ref_general(const char *v, apr_size_t len,
-                                    int allow_path, rwdav_uri *u,
-                                    apr_size_t *off);
+rwdav_error_id rwdav_parse_ref_general(const char *v, apr_size_t len,
+                                       int allow_path, rwdav_uri *u,
+                                       apr_size_t *off);
+/* A Resource-Tag is a Simple-ref like Destination, but its faults are If's
+ * (400.3): the If id of a Destination reference fault. */
+rwdav_error_id rwdav_tag_fault(rwdav_error_id dest_id);
 /* rwdav_if_parse without its one-pass path for "(<token>)" and
  * "(Not <token>)": the fuzz target checks that both agree. */
 rwdav_error *rwdav_if_parse_general(apr_pool_t *p, const char *v,

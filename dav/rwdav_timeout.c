@@ -7,31 +7,58 @@
 #include "rwdav.h"
 #include "rwdav_scan.h"
 
-#define TO_ERR(why, at) rwdav_error_make(p, 400, RWDAV_SUB_TIMEOUT, (why), (at))
+#define TO_ERR(id, at) rwdav_fault(p, (id), (at))
+
+static void skip_ows(const char *v, apr_size_t len, apr_size_t *i)
+{
+    while (*i < len && (v[*i] == ' ' || v[*i] == '\t'))
+        (*i)++;
+}
+
+/* One TimeType, v[st..end): *secs is -1 for Infinite. A number out of
+ * range is told at its first digit. */
+static rwdav_error *time_type(apr_pool_t *p, const char *v, apr_size_t st,
+                              apr_size_t end, apr_int64_t *secs)
+{
+    apr_size_t k;
+
+    if (rwdav_ieq(v + st, end - st, "infinite")) {
+        *secs = -1;
+        return NULL;
+    }
+    if (end - st <= 7 || !rwdav_ieq(v + st, 7, "second-"))
+        return TO_ERR(RWDAV_E_TIMEOUT_VALUE, st);
+    *secs = 0;
+    for (k = st + 7; k < end; k++) {
+        if (!RWC_IS(v[k], RWC_DIGIT))
+            return TO_ERR(RWDAV_E_TIMEOUT_DIGITS, k);
+        *secs = *secs * 10 + (v[k] - '0');
+        if (*secs > RWDAV_TIMEOUT_MAX)
+            return TO_ERR(RWDAV_E_TIMEOUT_RANGE, st + 7);
+    }
+    return NULL;
+}
 
 rwdav_error *rwdav_timeout_parse(apr_pool_t *p, const char *v, apr_size_t len,
                                  const rwdav_limits *lim, rwdav_timeout *out)
 {
-    rwdav_limits l = *lim;
-    apr_size_t i = 0;
+    apr_size_t i = 0, n = 0;
+    rwdav_error *e;
     char *norm;
-    apr_size_t n = 0;
 
-    rwdav_limits_default(&l);
     memset(out, 0, sizeof(*out));
     if (len == 0)
-        return TO_ERR("empty Timeout header", 0);
-    if (len > l.header_len)
-        return TO_ERR("Timeout header too long", l.header_len);
+        return TO_ERR(RWDAV_E_TIMEOUT_EMPTY, 0);
+    if (len > lim->header_len)
+        return TO_ERR(RWDAV_E_TIMEOUT_TOO_LONG, lim->header_len);
     out->seconds = apr_array_make(p, 2, sizeof(apr_int64_t));
     /* "Second-4294967295, " is the longest element written back. */
-    norm = apr_palloc(p, l.timeout_types * 20 + 1);
+    norm = apr_palloc(p, lim->timeout_types * 20 + 1);
 
     while (i < len) {
         apr_size_t st;
-        apr_int64_t secs;
-        while (i < len && (v[i] == ' ' || v[i] == '\t'))
-            i++;
+        apr_int64_t secs = 0;
+        skip_ows(v, len, &i);
         if (i < len && v[i] == ',') {          /* empty list element */
             i++;
             continue;
@@ -41,25 +68,10 @@ rwdav_error *rwdav_timeout_parse(apr_pool_t *p, const char *v, apr_size_t len,
         st = i;
         while (i < len && v[i] != ',' && v[i] != ' ' && v[i] != '\t')
             i++;
-        if (i - st > 7 && rwdav_ieq(v + st, 7, "second-")) {
-            apr_size_t k;
-            secs = 0;
-            for (k = st + 7; k < i; k++) {
-                if (!RWC_IS(v[k], RWC_DIGIT))
-                    return TO_ERR("Second- must be followed by digits only", k);
-                secs = secs * 10 + (v[k] - '0');
-                if (secs > RWDAV_TIMEOUT_MAX)
-                    return TO_ERR("timeout above 4294967295 seconds", st);
-            }
-        }
-        else if (rwdav_ieq(v + st, i - st, "infinite")) {
-            secs = -1;
-        }
-        else {
-            return TO_ERR("expected Second-N or Infinite", st);
-        }
-        if ((apr_size_t)out->seconds->nelts >= l.timeout_types)
-            return TO_ERR("too many Timeout values", st);
+        if ((e = time_type(p, v, st, i, &secs)) != NULL)
+            return e;
+        if ((apr_size_t)out->seconds->nelts >= lim->timeout_types)
+            return TO_ERR(RWDAV_E_TIMEOUT_TOO_MANY, st);
         *(apr_int64_t *)apr_array_push(out->seconds) = secs;
         if (n)
             n += (apr_size_t)sprintf(norm + n, ", ");
@@ -67,13 +79,12 @@ rwdav_error *rwdav_timeout_parse(apr_pool_t *p, const char *v, apr_size_t len,
                       : (apr_size_t)sprintf(norm + n, "Second-%" APR_INT64_T_FMT,
                                             secs);
         /* after an element: OWS then "," or the end */
-        while (i < len && (v[i] == ' ' || v[i] == '\t'))
-            i++;
+        skip_ows(v, len, &i);
         if (i < len && v[i] != ',')
-            return TO_ERR("Timeout values must be separated by ','", i);
+            return TO_ERR(RWDAV_E_TIMEOUT_SEPARATOR, i);
     }
     if (out->seconds->nelts == 0)
-        return TO_ERR("no Timeout value", 0);
+        return TO_ERR(RWDAV_E_TIMEOUT_NO_VALUE, 0);
     norm[n] = '\0';
     out->normalized = norm;
     out->rewritten = (n != len || memcmp(norm, v, len) != 0);

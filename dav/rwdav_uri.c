@@ -26,13 +26,13 @@ HOT_INLINE apr_size_t skip_class(const char *v, apr_size_t i,
 }
 
 /* Scans pchar / "/" (and "?" in a query) with pct-encoding, up to a stop
- * byte. Returns NULL, or a reason with *i at the fault; *escaped is set
+ * byte. Returns RWDAV_E_NONE, or the fault with *i at it; *escaped is set
  * when a pct-encoding was seen. */
-static const char *scan_chars(const char *v, apr_size_t len, apr_size_t *pi,
-                              int in_query, int *escaped)
+static rwdav_error_id scan_chars(const char *v, apr_size_t len,
+                                 apr_size_t *pi, int in_query, int *escaped)
 {
     apr_size_t i = *pi;        /* a local: the loop stays in registers */
-    const char *why = NULL;
+    rwdav_error_id id = RWDAV_E_NONE;
 
     while (i < len) {
         unsigned char c;
@@ -43,11 +43,11 @@ static const char *scan_chars(const char *v, apr_size_t len, apr_size_t *pi,
         if (c == '%') {
             if (i + 2 >= len || rwdav_hexval((unsigned char)v[i + 1]) < 0
                 || rwdav_hexval((unsigned char)v[i + 2]) < 0) {
-                why = "malformed percent-encoding";
+                id = RWDAV_E_DEST_BAD_ESCAPE;
                 break;
             }
             if (v[i + 1] == '0' && v[i + 2] == '0') {
-                why = "an encoded NUL (%00) is not allowed";
+                id = RWDAV_E_DEST_ENCODED_NUL;
                 break;
             }
             *escaped = 1;
@@ -57,17 +57,17 @@ static const char *scan_chars(const char *v, apr_size_t len, apr_size_t *pi,
         if (c == '?' && !in_query)
             break;
         if (c == '#') {
-            why = "a fragment is not allowed";
+            id = RWDAV_E_DEST_FRAGMENT;
             break;
         }
         if (c != '?') {
-            why = "character not allowed in a URI";
+            id = RWDAV_E_DEST_CHAR;
             break;
         }
         i++;
     }
     *pi = i;
-    return why;
+    return id;
 }
 
 static rwdav_span span(const char *v, apr_size_t start, apr_size_t end)
@@ -132,94 +132,143 @@ HOT_INLINE int plain_authority(const char *v, apr_size_t len, apr_size_t *i,
     return 1;
 }
 
-static const char *scan_authority(const char *v, apr_size_t len,
-                                  apr_size_t *i, rwdav_uri *u)
+static int host_byte(unsigned char c)
 {
-    apr_size_t start = *i, end, hs, he, k;
-    const char *at;
+    return RWC_IS(c, RWC_UNRESERVED | RWC_SUB_DELIM) != 0;
+}
 
-    for (end = start; end < len && v[end] != '/' && v[end] != '?'
-                      && v[end] != '#'; end++)
+/* The userinfo, if any: up to the last '@' of the authority, so that an
+ * unescaped '@' (which RFC 3986 allows in neither part) is told as the
+ * userinfo's fault rather than the host's. */
+static rwdav_error_id scan_userinfo(const char *v, apr_size_t start,
+                                    apr_size_t end, apr_size_t *k,
+                                    rwdav_uri *u)
+{
+    const char *at = memchr(v + start, '@', end - start);
+    apr_size_t a, j;
+
+    *k = start;
+    if (!at)
+        return RWDAV_E_NONE;
+    a = (apr_size_t)(at - v);
+    while ((at = memchr(v + a + 1, '@', end - a - 1)) != NULL)
+        a = (apr_size_t)(at - v);
+    for (j = start; j < a; j++) {
+        if (pct_at(v, j, a)) {
+            j += 2;
+            continue;
+        }
+        if (!host_byte(v[j]) && v[j] != ':') {
+            *k = j;
+            return RWDAV_E_DEST_USERINFO_CHAR;
+        }
+    }
+    if (u)
+        u->has_userinfo = 1;
+    *k = a + 1;
+    return RWDAV_E_NONE;
+}
+
+/* "[" IPv6address / IPvFuture "]", by their characters only: an address
+ * that is not this server's is refused as another server (502) anyway. */
+static rwdav_error_id scan_ip_literal(const char *v, apr_size_t start,
+                                      apr_size_t end, apr_size_t *k)
+{
+    apr_size_t j;
+
+    for (j = start + 1; j < end && v[j] != ']'; j++)
+        if (!host_byte(v[j]) && v[j] != ':') {
+            *k = j;
+            return RWDAV_E_DEST_IP_LITERAL_CHAR;
+        }
+    *k = j < end ? j + 1 : end;
+    return j < end ? RWDAV_E_NONE : RWDAV_E_DEST_IP_LITERAL_UNCLOSED;
+}
+
+/* reg-name, up to a port's ':' (RFC 3986 §3.2.2). */
+static rwdav_error_id scan_reg_name(const char *v, apr_size_t start,
+                                    apr_size_t end, apr_size_t *k)
+{
+    apr_size_t j;
+
+    for (j = start; j < end && v[j] != ':'; j++) {
+        if (host_byte(v[j]))
+            continue;
+        if (!pct_at(v, j, end)) {
+            *k = j;
+            return RWDAV_E_DEST_HOST_CHAR;
+        }
+        j += 2;
+    }
+    *k = j;
+    return RWDAV_E_NONE;
+}
+
+/* ":" port, start at the byte after the host. An out-of-range port is
+ * told at its first digit: the number as a whole is the fault. */
+static rwdav_error_id scan_port(const char *v, apr_size_t start,
+                                apr_size_t end, apr_size_t *k, int *port)
+{
+    long n = 0;
+    apr_size_t j;
+
+    *k = start + 1;
+    if (v[start] != ':') {
+        *k = start;
+        return RWDAV_E_DEST_AFTER_HOST;
+    }
+    for (j = start + 1; j < end; j++) {
+        if (!RWC_IS(v[j], RWC_DIGIT)) {
+            *k = j;
+            return RWDAV_E_DEST_PORT_NOT_NUMBER;
+        }
+        n = n * 10 + (v[j] - '0');
+        if (n > 65535)
+            return RWDAV_E_DEST_PORT_RANGE;
+    }
+    /* ":" alone means the default port; an explicit 0 is no port */
+    if (end > start + 1 && n == 0)
+        return RWDAV_E_DEST_PORT_RANGE;
+    *port = (int)n;
+    *k = end;
+    return RWDAV_E_NONE;
+}
+
+/* Any authority the one-pass plain_authority did not take, part by part:
+ * each part's scanner above reads from start up to end (exclusive) and
+ * returns RWDAV_E_NONE with *k after its part, or the fault with *k at
+ * it. */
+static rwdav_error_id scan_authority(const char *v, apr_size_t len,
+                                     apr_size_t *i, rwdav_uri *u)
+{
+    apr_size_t end, hs = *i, k;
+    rwdav_error_id id;
+    int port = 0;
+
+    for (end = *i; end < len && v[end] != '/' && v[end] != '?'
+                   && v[end] != '#'; end++)
         ;
-    if ((at = memchr(v + start, '@', end - start)) != NULL) {
-        apr_size_t a = (apr_size_t)(at - v);
-        while ((at = memchr(v + a + 1, '@', end - a - 1)) != NULL)
-            a = (apr_size_t)(at - v);   /* the last '@' ends the userinfo */
-        for (k = start; k < a; k++) {
-            unsigned char c = (unsigned char)v[k];
-            if (pct_at(v, k, a)) {
-                k += 2;
-                continue;
-            }
-            if (!(RWC_IS(c, RWC_UNRESERVED | RWC_SUB_DELIM) || c == ':')) {
-                *i = k;
-                return "character not allowed in the userinfo";
-            }
-        }
-        if (u)
-            u->has_userinfo = 1;
-        start = a + 1;
+    if ((id = scan_userinfo(v, *i, end, &k, u)) == RWDAV_E_NONE) {
+        hs = k;
+        id = hs < end && v[hs] == '[' ? scan_ip_literal(v, hs, end, &k)
+                                      : scan_reg_name(v, hs, end, &k);
     }
-    hs = start;
-    if (hs < end && v[hs] == '[') {
-        for (k = hs + 1; k < end && v[k] != ']'; k++) {
-            unsigned char c = (unsigned char)v[k];
-            if (!(RWC_IS(c, RWC_UNRESERVED | RWC_SUB_DELIM) || c == ':')) {
-                *i = k;
-                return "character not allowed in an IP literal";
-            }
+    if (id == RWDAV_E_NONE) {
+        if (u) {
+            u->host = span(v, hs, k);
+            u->authority = span(v, hs, end);
         }
-        if (k >= end) {
-            *i = end;
-            return "unterminated IP literal";
-        }
-        he = k + 1;
+        if (k < end)
+            id = scan_port(v, k, end, &k, &port);
     }
-    else {
-        for (k = hs; k < end && v[k] != ':'; k++) {
-            unsigned char c = (unsigned char)v[k];
-            if (RWC_IS(c, RWC_UNRESERVED | RWC_SUB_DELIM))
-                continue;
-            if (pct_at(v, k, end)) {
-                k += 2;
-                continue;
-            }
-            *i = k;
-            return "character not allowed in the host";
-        }
-        he = k;
+    if (id != RWDAV_E_NONE) {
+        *i = k;
+        return id;
     }
-    if (u) {
-        u->host = span(v, hs, he);
-        u->authority = span(v, hs, end);
-    }
-    if (he < end) {
-        long port = 0;
-        if (v[he] != ':') {
-            *i = he;
-            return "character not allowed after the host";
-        }
-        for (k = he + 1; k < end; k++) {
-            if (!RWC_IS(v[k], RWC_DIGIT)) {
-                *i = k;
-                return "the port is not a number";
-            }
-            port = port * 10 + (v[k] - '0');
-            if (port > 65535) {
-                *i = k;
-                return "the port is out of range";
-            }
-        }
-        /* ":" alone means the default port; an explicit 0 is no port */
-        if (end > he + 1 && port == 0) {
-            *i = he + 1;
-            return "the port is out of range";
-        }
-        if (u)
-            u->port = (int)port;
-    }
+    if (u)
+        u->port = port;
     *i = end;
-    return NULL;
+    return RWDAV_E_NONE;
 }
 
 /* The end of a scheme (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )) that
@@ -233,6 +282,24 @@ static apr_size_t scheme_end(const char *v, apr_size_t i, apr_size_t len)
     return i;
 }
 
+/* The ':' that ends the scheme v[0..*k), and the "//" of an authority
+ * after it: 1 with *k past them (*authority set when "//" came), 0
+ * without the ':'. */
+HOT_INLINE int scheme_colon(const char *v, apr_size_t len, apr_size_t *k,
+                            rwdav_uri *u, int *authority)
+{
+    apr_size_t i = *k;
+
+    if (i >= len || v[i] != ':')
+        return 0;
+    if (u)
+        u->scheme = span(v, 0, i);
+    i++;
+    *authority = i + 1 < len && v[i] == '/' && v[i + 1] == '/';
+    *k = *authority ? i + 2 : i;
+    return 1;
+}
+
 /* The usual reference in one tight pass: scheme ":" ["//" host [":" port]]
  * then plain path bytes to the end (no escape, query, fragment, IP literal
  * or userinfo), or the same path alone. Returns 1 with *u filled (when not
@@ -243,6 +310,7 @@ static int plain_ref(const char *v, apr_size_t len, int allow_path,
 {
     const rwdav_span none = { NULL, 0 };
     apr_size_t i = 0, ps;
+    int authority;
 
     /* field by field: the compiler's memset of the whole struct was a
      * string instruction that counts once per word */
@@ -263,16 +331,9 @@ static int plain_ref(const char *v, apr_size_t len, int allow_path,
         else
             return 0;
         i = scheme_end(v, i, len);
-        if (i >= len || v[i] != ':')
+        if (!scheme_colon(v, len, &i, u, &authority)
+            || (authority && !plain_authority(v, len, &i, u)))
             return 0;
-        if (u)
-            u->scheme = span(v, 0, i);
-        i++;
-        if (i + 1 < len && v[i] == '/' && v[i + 1] == '/') {
-            i += 2;
-            if (!plain_authority(v, len, &i, u))
-                return 0;
-        }
     }
     ps = i;
     if (!rwdav_all_class(v, i, len, RWC_PATH))
@@ -285,63 +346,68 @@ static int plain_ref(const char *v, apr_size_t len, int allow_path,
     return 1;
 }
 
-const char *rwdav_parse_ref(const char *v, apr_size_t len, int allow_path,
-                            rwdav_uri *u, apr_size_t *off)
+rwdav_error_id rwdav_parse_ref(const char *v, apr_size_t len, int allow_path,
+                               rwdav_uri *u, apr_size_t *off)
 {
     if (len > 0 && plain_ref(v, len, allow_path, u)) {
         *off = 0;
-        return NULL;
+        return RWDAV_E_NONE;
     }
     return rwdav_parse_ref_general(v, len, allow_path, u, off);
 }
 
-const char *rwdav_parse_ref_general(const char *v, apr_size_t len,
-                                    int allow_path, rwdav_uri *u,
-                                    apr_size_t *off)
+/* scheme ":" [ "//" authority ], *i after it or at the fault. */
+static rwdav_error_id scan_scheme_authority(const char *v, apr_size_t len,
+                                            apr_size_t *i, rwdav_uri *u)
+{
+    apr_size_t k = 0;
+    rwdav_error_id id = RWDAV_E_NONE;
+    int authority;
+
+    if (!RWC_IS(v[0], RWC_ALPHA)) {
+        *i = 0;
+        return RWDAV_E_DEST_NOT_REFERENCE;
+    }
+    k = scheme_end(v, 1, len);
+    if (!scheme_colon(v, len, &k, u, &authority)) {
+        *i = k;
+        return RWDAV_E_DEST_NOT_REFERENCE;
+    }
+    if (authority && !plain_authority(v, len, &k, u))
+        id = scan_authority(v, len, &k, u);
+    *i = k;
+    return id;
+}
+
+rwdav_error_id rwdav_parse_ref_general(const char *v, apr_size_t len,
+                                       int allow_path, rwdav_uri *u,
+                                       apr_size_t *off)
 {
     apr_size_t i = 0, ps;
-    const char *why;
+    rwdav_error_id id;
     int escaped = 0;
 
     if (u)
         memset(u, 0, sizeof(*u));
     *off = 0;
     if (len == 0)
-        return "empty";
+        return RWDAV_E_DEST_EMPTY;
     if (v[0] == '/') {
         if (!allow_path)
-            return "not an absolute URI";
+            return RWDAV_E_DEST_NOT_REFERENCE;
         if (len > 1 && v[1] == '/') {
             *off = 1;
-            return "a network-path reference (//host) is not allowed";
+            return RWDAV_E_DEST_NETWORK_PATH;
         }
     }
-    else {
-        if (!RWC_IS(v[0], RWC_ALPHA))
-            return allow_path ? "neither an absolute URI nor an absolute path"
-                              : "not an absolute URI";
-        i = scheme_end(v, 1, len);
-        if (i >= len || v[i] != ':') {
-            *off = i < len ? i : len;
-            return allow_path ? "neither an absolute URI nor an absolute path"
-                              : "not an absolute URI";
-        }
-        if (u)
-            u->scheme = span(v, 0, i);
-        i++;
-        if (i + 1 < len && v[i] == '/' && v[i + 1] == '/') {
-            i += 2;
-            if (!plain_authority(v, len, &i, u)
-                && (why = scan_authority(v, len, &i, u)) != NULL) {
-                *off = i;
-                return why;
-            }
-        }
+    else if ((id = scan_scheme_authority(v, len, &i, u)) != RWDAV_E_NONE) {
+        *off = i;
+        return id;
     }
     ps = i;
-    if ((why = scan_chars(v, len, &i, 0, &escaped)) != NULL) {
+    if ((id = scan_chars(v, len, &i, 0, &escaped)) != RWDAV_E_NONE) {
         *off = i;
-        return why;
+        return id;
     }
     if (u) {
         u->path = span(v, ps, i);
@@ -351,19 +417,19 @@ const char *rwdav_parse_ref_general(const char *v, apr_size_t len,
     }
     if (i < len) {                      /* v[i] == '?' */
         apr_size_t qs = ++i;
-        if ((why = scan_chars(v, len, &i, 1, &escaped)) != NULL) {
+        if ((id = scan_chars(v, len, &i, 1, &escaped)) != RWDAV_E_NONE) {
             *off = i;
-            return why;
+            return id;
         }
         if (u)
             u->query = span(v, qs, i);
     }
-    return NULL;
+    return RWDAV_E_NONE;
 }
 
 int rwdav_scan_absolute_uri(const char *v, apr_size_t len, apr_size_t *off)
 {
-    return rwdav_parse_ref(v, len, 0, NULL, off) == NULL;
+    return rwdav_parse_ref(v, len, 0, NULL, off) == RWDAV_E_NONE;
 }
 
 int rwdav_locktoken_uri_ok(const char *v, apr_size_t len, int *has_path)
@@ -400,14 +466,74 @@ int rwdav_path_has_dot_segment(const char *path, apr_size_t len)
     return dot != NULL;
 }
 
+rwdav_error_id rwdav_tag_fault(rwdav_error_id dest_id)
+{
+    static const rwdav_error_id map[][2] = {
+        { RWDAV_E_DEST_EMPTY, RWDAV_E_IF_TAG_EMPTY },
+        { RWDAV_E_DEST_NOT_REFERENCE, RWDAV_E_IF_TAG_NOT_REFERENCE },
+        { RWDAV_E_DEST_NETWORK_PATH, RWDAV_E_IF_TAG_NETWORK_PATH },
+        { RWDAV_E_DEST_BAD_ESCAPE, RWDAV_E_IF_TAG_BAD_ESCAPE },
+        { RWDAV_E_DEST_ENCODED_NUL, RWDAV_E_IF_TAG_ENCODED_NUL },
+        { RWDAV_E_DEST_FRAGMENT, RWDAV_E_IF_TAG_FRAGMENT },
+        { RWDAV_E_DEST_CHAR, RWDAV_E_IF_TAG_CHAR },
+        { RWDAV_E_DEST_USERINFO_CHAR, RWDAV_E_IF_TAG_USERINFO_CHAR },
+        { RWDAV_E_DEST_IP_LITERAL_CHAR, RWDAV_E_IF_TAG_IP_LITERAL_CHAR },
+        { RWDAV_E_DEST_IP_LITERAL_UNCLOSED,
+          RWDAV_E_IF_TAG_IP_LITERAL_UNCLOSED },
+        { RWDAV_E_DEST_HOST_CHAR, RWDAV_E_IF_TAG_HOST_CHAR },
+        { RWDAV_E_DEST_AFTER_HOST, RWDAV_E_IF_TAG_AFTER_HOST },
+        { RWDAV_E_DEST_PORT_NOT_NUMBER, RWDAV_E_IF_TAG_PORT_NOT_NUMBER },
+        { RWDAV_E_DEST_PORT_RANGE, RWDAV_E_IF_TAG_PORT_RANGE },
+        { RWDAV_E_DEST_NUL, RWDAV_E_IF_TAG_NUL },
+        { RWDAV_E_DEST_DOT_SEGMENT, RWDAV_E_IF_TAG_DOT_SEGMENT },
+        { RWDAV_E_DEST_NO_HOST, RWDAV_E_IF_TAG_NO_HOST },
+        { RWDAV_E_DEST_USERINFO, RWDAV_E_IF_TAG_USERINFO },
+    };
+    apr_size_t k;
+
+    for (k = 0; k < sizeof(map) / sizeof(map[0]); k++)
+        if (map[k][0] == dest_id)
+            return map[k][1];
+    return dest_id;     /* not a reference fault: the unit tests see it */
+}
+
+/* The byte at path[*i], decoded when it starts an escape (*i then at the
+ * escape's last digit). The server the path names decodes it so. */
+static rwdav_error_id path_byte(const char *path, apr_size_t len,
+                                apr_size_t *i, unsigned char *c)
+{
+    int hi, lo;
+
+    *c = (unsigned char)path[*i];
+    if (*c == 0)
+        return RWDAV_E_DEST_NUL;
+    if (*c != '%')
+        return RWDAV_E_NONE;
+    if (*i + 2 >= len || (hi = rwdav_hexval((unsigned char)path[*i + 1])) < 0
+        || (lo = rwdav_hexval((unsigned char)path[*i + 2])) < 0)
+        return RWDAV_E_DEST_BAD_ESCAPE;
+    *c = (unsigned char)(hi * 16 + lo);
+    if (*c == 0)
+        return RWDAV_E_DEST_ENCODED_NUL;
+    *i += 2;
+    return RWDAV_E_NONE;
+}
+
+static rwdav_error *path_fault(apr_pool_t *p, rwdav_substatus sub,
+                               rwdav_error_id id, apr_size_t at)
+{
+    return rwdav_fault(p, sub == RWDAV_SUB_IF ? rwdav_tag_fault(id) : id, at);
+}
+
 rwdav_error *rwdav_path_check(apr_pool_t *p, rwdav_substatus sub,
                               const char *path, apr_size_t len,
                               const char **decoded)
 {
     char *d = NULL;
-    apr_size_t i, n = 0, seg = 0;
+    apr_size_t i, n = 0, seg = 0, seg_at = 0;
     long depth = 0;
     int dots = 0;       /* the segment so far is that many dots; -1: not */
+    rwdav_error_id id;
 
     if (!decoded && !memchr(path, '%', len) && !memchr(path, '\0', len)
         && !rwdav_path_has_dot_segment(path, len))
@@ -416,28 +542,13 @@ rwdav_error *rwdav_path_check(apr_pool_t *p, rwdav_substatus sub,
         d = apr_palloc(p, len + 1);
 
     /* Segments count as the client's server would decode them: "%2e%2e"
-     * and "%2f" included, so nothing encoded can climb out. */
+     * and "%2f" included, so nothing encoded can climb out. A ".." that
+     * climbs is told where its segment starts. */
     for (i = 0; i <= len; i++) {
-        unsigned char c = i < len ? (unsigned char)path[i] : '/';
-        if (c == '%') {
-            int hi, lo;
-            if (i + 2 >= len)
-                return rwdav_error_make(p, 400, sub,
-                                        "malformed percent-encoding", i);
-            hi = rwdav_hexval((unsigned char)path[i + 1]);
-            lo = rwdav_hexval((unsigned char)path[i + 2]);
-            if (hi < 0 || lo < 0)
-                return rwdav_error_make(p, 400, sub,
-                                        "malformed percent-encoding", i);
-            c = (unsigned char)(hi * 16 + lo);
-            if (c == 0)
-                return rwdav_error_make(p, 400, sub,
-                                        "an encoded NUL (%00) is not allowed", i);
-            i += 2;
-        }
-        else if (c == 0) {
-            return rwdav_error_make(p, 400, sub, "NUL byte in the path", i);
-        }
+        unsigned char c = '/';
+        apr_size_t at = i;
+        if (i < len && (id = path_byte(path, len, &i, &c)) != RWDAV_E_NONE)
+            return path_fault(p, sub, id, at);
         if (c != '/') {
             seg++;
             dots = (c == '.' && dots >= 0) ? dots + 1 : -1;
@@ -445,14 +556,15 @@ rwdav_error *rwdav_path_check(apr_pool_t *p, rwdav_substatus sub,
         else {
             if (seg == 2 && dots == 2) {
                 if (--depth < 0)
-                    return rwdav_error_make(p, 400, sub, "a dot-segment "
-                                            "climbs above the root", 0);
+                    return path_fault(p, sub, RWDAV_E_DEST_DOT_SEGMENT,
+                                      seg_at);
             }
             else if (seg > 0 && !(seg == 1 && dots == 1)) {
                 depth++;
             }
             seg = 0;
             dots = 0;
+            seg_at = i + 1;
         }
         if (d && i < len)
             d[n++] = (char)c;

@@ -330,13 +330,66 @@ static int attrs_unique(const rwdav_xs *x, const xs_attr *a, int na)
     return 1;
 }
 
-/* At '<' + NameStartChar: the start tag, its namespaces, its event. */
+/* Eq (S? "=" S?) and the quote that opens a value: 1 with *j after it,
+ * 0 for anything else. */
+static int eq_quote(const char *s, apr_size_t n, apr_size_t *j, char *quote)
+{
+    skip_ws(s, n, j);
+    if (*j >= n || s[*j] != '=')
+        return 0;
+    (*j)++;
+    skip_ws(s, n, j);
+    if (*j >= n || (s[*j] != '"' && s[*j] != '\''))
+        return 0;
+    *quote = s[(*j)++];
+    return 1;
+}
+
+/* At an attribute's name: Name Eq AttValue. 0 for what apr_xml judges. */
+static int attribute(const char *s, apr_size_t n, apr_size_t *pj, xs_attr *a)
+{
+    apr_size_t j = *pj, vs;
+    char quote;
+    int blank;
+
+    a->qname = s + j;
+    if (!qname(s, n, &j, &a->plen))
+        return 0;
+    a->qlen = (apr_size_t)(s + j - a->qname);
+    if (!eq_quote(s, n, &j, &quote))
+        return 0;
+    a->plain = 1;
+    for (vs = j;;) {
+        while (j < n && XC(s[j], X_ATTR))
+            j++;
+        if (j >= n)
+            return 0;
+        if (s[j] == quote)
+            break;
+        if (s[j] == '"' || s[j] == '\'') {
+            j++;
+            continue;
+        }
+        a->plain = 0;
+        if (s[j] == '\t' || s[j] == '\n' || s[j] == '\r')
+            j++;
+        else if (s[j] != '&' || !reference(s, n, &j, &blank))
+            return 0;
+    }
+    a->val = s + vs;
+    a->vlen = j - vs;
+    *pj = j + 1;
+    return 1;
+}
+
+/* At '<' + NameStartChar: the start tag, its namespaces, its event (at the
+ * '<', where apr_xml's expat puts it too). */
 static rwdav_xs_result start_tag(rwdav_xs *x, const char *s, apr_size_t n,
                                  apr_size_t *i, int *empty)
 {
     xs_attr a[XS_MAX_ATTRS];
-    int na = 0, mark = x->ns->nelts, blank;
-    apr_size_t j = *i + 1, qs = j, ql, pl;
+    int na = 0, mark = x->ns->nelts;
+    apr_size_t j = *i + 1, qs = j, ql, pl, at;
     const xs_ns *b;
     xs_open *o;
 
@@ -344,48 +397,14 @@ static rwdav_xs_result start_tag(rwdav_xs *x, const char *s, apr_size_t n,
         return RWDAV_XS_BAIL;
     ql = j - qs;
     for (;;) {
-        apr_size_t ws = j, vs;
-        char quote;
+        apr_size_t ws = j;
         skip_ws(s, n, &j);
         if (j >= n)
             return RWDAV_XS_BAIL;
         if (s[j] == '>' || (s[j] == '/' && j + 1 < n && s[j + 1] == '>'))
             break;
-        if (j == ws || na == XS_MAX_ATTRS)
+        if (j == ws || na == XS_MAX_ATTRS || !attribute(s, n, &j, &a[na]))
             return RWDAV_XS_BAIL;
-        a[na].qname = s + j;
-        if (!qname(s, n, &j, &a[na].plen))
-            return RWDAV_XS_BAIL;
-        a[na].qlen = (apr_size_t)(s + j - a[na].qname);
-        skip_ws(s, n, &j);
-        if (j >= n || s[j] != '=')
-            return RWDAV_XS_BAIL;
-        j++;
-        skip_ws(s, n, &j);
-        if (j >= n || (s[j] != '"' && s[j] != '\''))
-            return RWDAV_XS_BAIL;
-        quote = s[j++];
-        a[na].plain = 1;
-        for (vs = j;;) {
-            while (j < n && XC(s[j], X_ATTR))
-                j++;
-            if (j >= n)
-                return RWDAV_XS_BAIL;
-            if (s[j] == quote)
-                break;
-            if (s[j] == '"' || s[j] == '\'') {
-                j++;
-                continue;
-            }
-            a[na].plain = 0;
-            if (s[j] == '\t' || s[j] == '\n' || s[j] == '\r')
-                j++;
-            else if (s[j] != '&' || !reference(s, n, &j, &blank))
-                return RWDAV_XS_BAIL;
-        }
-        a[na].val = s + vs;
-        a[na].vlen = j - vs;
-        j++;
         na++;
     }
     *empty = s[j] == '/';
@@ -409,10 +428,11 @@ static rwdav_xs_result start_tag(rwdav_xs *x, const char *s, apr_size_t n,
     o->qname = s + qs;
     o->qlen = ql;
     o->ns_mark = mark;
+    at = x->base + *i;
     *i = j;
     if (x->ev->start(x->baton, b && b->ulen ? b->uri : NULL,
                      b ? b->ulen : 0, s + qs + (pl ? pl + 1 : 0),
-                     pl ? ql - pl - 1 : ql, x->base + j))
+                     pl ? ql - pl - 1 : ql, at))
         return RWDAV_XS_STOP;
     return RWDAV_XS_OK;
 }
@@ -432,7 +452,7 @@ static rwdav_xs_result end_tag(rwdav_xs *x, const char *s, apr_size_t n,
                                apr_size_t *i)
 {
     const xs_open *o = &APR_ARRAY_IDX(x->open, x->open->nelts - 1, xs_open);
-    apr_size_t j = *i + 2;
+    apr_size_t j = *i + 2, at;
 
     if (j + o->qlen > n || memcmp(s + j, o->qname, o->qlen))
         return RWDAV_XS_BAIL;
@@ -440,8 +460,9 @@ static rwdav_xs_result end_tag(rwdav_xs *x, const char *s, apr_size_t n,
     skip_ws(s, n, &j);
     if (j >= n || s[j] != '>')
         return RWDAV_XS_BAIL;
+    at = x->base + *i;
     *i = j + 1;
-    return close_element(x, x->base + *i);
+    return close_element(x, at);
 }
 
 /* At offset 0, "<?xml" S: VersionInfo EncodingDecl? SDDecl? S? "?>". */
@@ -462,14 +483,8 @@ static int xml_decl(const char *s, apr_size_t n, apr_size_t *i)
             continue;
         }
         j += nl;
-        skip_ws(s, n, &j);
-        if (j >= n || s[j] != '=')
+        if (!eq_quote(s, n, &j, &quote))
             return 0;
-        j++;
-        skip_ws(s, n, &j);
-        if (j >= n || (s[j] != '"' && s[j] != '\''))
-            return 0;
-        quote = s[j++];
         for (vs = j; j < n && s[j] != quote; j++)
             ;
         if (j >= n)
@@ -502,6 +517,7 @@ static int all_blank(const char *s, apr_size_t n)
 static rwdav_xs_result misc(rwdav_xs *x, const char *s, apr_size_t n,
                             apr_size_t *i)
 {
+    apr_size_t tag;
     int empty = 0;
     rwdav_xs_result r;
 
@@ -518,17 +534,18 @@ static rwdav_xs_result misc(rwdav_xs *x, const char *s, apr_size_t n,
     }
     if (x->state == S_EPILOG || !XC(s[*i + 1], X_NSTART))
         return RWDAV_XS_BAIL;
+    tag = x->base + *i;
     if ((r = start_tag(x, s, n, i, &empty)) != RWDAV_XS_OK)
         return r;
     x->state = S_CONTENT;
-    return empty ? close_element(x, x->base + *i) : RWDAV_XS_OK;
+    return empty ? close_element(x, tag) : RWDAV_XS_OK;
 }
 
 /* Inside the root: text, references, and markup. */
 static rwdav_xs_result content(rwdav_xs *x, const char *s, apr_size_t n,
                                apr_size_t *i)
 {
-    apr_size_t st = *i;
+    apr_size_t st = *i, tag;
     int empty = 0, blank;
     rwdav_xs_result r;
 
@@ -581,9 +598,10 @@ static rwdav_xs_result content(rwdav_xs *x, const char *s, apr_size_t n,
     }
     if (!XC(s[*i + 1], X_NSTART))
         return RWDAV_XS_BAIL;          /* processing instructions */
+    tag = x->base + *i;
     if ((r = start_tag(x, s, n, i, &empty)) != RWDAV_XS_OK)
         return r;
-    return empty ? close_element(x, x->base + *i) : RWDAV_XS_OK;
+    return empty ? close_element(x, tag) : RWDAV_XS_OK;
 }
 
 rwdav_xs_result rwdav_xs_feed(rwdav_xs *x, const char *s, apr_size_t n)

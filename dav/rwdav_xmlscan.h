@@ -14,7 +14,8 @@
 typedef struct {
     /* Both return nonzero to stop the scan (a structure fault). uri is NULL
      * for no namespace; neither string is NUL-terminated. at is the offset
-     * just past the tag in the document. */
+     * of the tag's '<' in the document (for the end of an empty element,
+     * of its one tag). */
     int (*start)(void *baton, const char *uri, apr_size_t ulen,
                  const char *local, apr_size_t llen, apr_size_t at);
     int (*end)(void *baton, apr_size_t at);

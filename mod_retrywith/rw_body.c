@@ -29,9 +29,7 @@ static int is_short_body(apr_status_t rv)
 
 static rwdav_error *short_body(request_rec *r)
 {
-    return rwdav_error_make(r->pool, 400, RWDAV_SUB_CONTENT_LENGTH,
-                            "the request body ended before its "
-                            "Content-Length", 0);
+    return rwdav_fault(r->pool, RWDAV_E_CL_SHORT_BODY, 0);
 }
 
 /* A data bucket of the body: moved to kept, then fed to the judge. Set

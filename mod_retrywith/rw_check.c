@@ -147,7 +147,7 @@ static rwdav_error *judge_destination(rw_req *q, const char *v)
     origin_of(r, q->h.host, &o);
     e = rwdav_destination_parse(r->pool, v, strlen(v), &o, &q->lim, &dest);
     absolute = dest.absolute;
-    if (e && e->status == HTTP_BAD_GATEWAY && dest.uri.host.len) {
+    if (e && e->id == RWDAV_E_DEST_OTHER_SERVER) {
         const rwdav_span *sc = &dest.uri.scheme;
         int same_scheme = rwdav_scheme_port(sc->p, sc->len)
                           == rwdav_scheme_port(o.scheme, strlen(o.scheme));
@@ -159,11 +159,8 @@ static rwdav_error *judge_destination(rw_req *q, const char *v)
                 absolute = rwdav_destination_rebase(r->pool, &dest.uri, &o);
         }
         else {
-            e->reason = "Destination names a server this one does not know "
-                        "as itself: declare it with ServerName (ServerName "
-                        "https://host behind a TLS front) or ServerAlias, or "
-                        "name the proxy in front with RetryWithTrustedProxy "
-                        "so that its Forwarded or X-Forwarded-* headers count";
+            /* the reason then says what to configure */
+            e = rwdav_fault(r->pool, RWDAV_E_DEST_UNKNOWN_SERVER, e->offset);
         }
     }
     if (!e)
@@ -186,16 +183,12 @@ static rwdav_error *judge_lock_token(rw_req *q, const char **at)
     if (q->m != RWDAV_M_UNLOCK)
         return NULL;
     if (!v)
-        return rwdav_error_make(r->pool, 400, RWDAV_SUB_LOCK_TOKEN,
-                                "UNLOCK needs a Lock-Token header", 0);
+        return rwdav_fault(r->pool, RWDAV_E_LOCKTOKEN_MISSING, 0);
     *at = v;
     e = rwdav_locktoken_parse(r->pool, v, strlen(v), &q->lim,
                               q->conf->bare_lock_token, &token, &norm);
     if (!e && q->fs && !rwdav_locktoken_is_fs(token))
-        e = rwdav_error_make(r->pool, 400, RWDAV_SUB_LOCK_TOKEN,
-                             "this server's lock tokens are "
-                             "opaquelocktoken:<UUID>: this one can name "
-                             "none of its locks", 1);
+        e = rwdav_fault(r->pool, RWDAV_E_LOCKTOKEN_NOT_FS, 1);
     if (!e && strcmp(norm, v))
         apr_table_setn(r->headers_in, "Lock-Token", norm);
     return e;
@@ -239,8 +232,7 @@ static rwdav_error *judge_copy_move(rw_req *q, const char **at)
     if (q->m != RWDAV_M_COPY && q->m != RWDAV_M_MOVE)
         return NULL;
     if (!v)
-        return rwdav_error_make(r->pool, 400, RWDAV_SUB_DESTINATION,
-                                "COPY and MOVE need a Destination header", 0);
+        return rwdav_fault(r->pool, RWDAV_E_DEST_MISSING, 0);
     *at = v;
     if ((e = judge_destination(q, v)) != NULL)
         return e;
@@ -345,10 +337,7 @@ static int judge_no_body(rw_req *q)
         return failed(q, rc);
     if (!present)
         return 0;
-    return refuse(q, rwdav_error_make(r->pool, 400, RWDAV_SUB_CONTENT_LENGTH,
-                                      apr_pstrcat(r->pool, r->method,
-                                                  " takes no request body",
-                                                  NULL), 0), cl);
+    return refuse(q, rwdav_fault(r->pool, RWDAV_E_CL_BODY_NOT_ALLOWED, 0), cl);
 }
 
 /* The XML body of PROPFIND, PROPPATCH and LOCK, read whole, judged by
@@ -368,9 +357,8 @@ static int judge_xml_body(rw_req *q, rwdav_body_kind kind, rwdav_body **body)
         apr_off_t n;
         if (apr_strtoff(&n, cl, NULL, 10) == APR_SUCCESS
             && n > (apr_off_t)q->lim.body_bytes)
-            return refuse(q, rwdav_error_make(r->pool, 413, RWDAV_SUB_BODY,
-                                              "request body too large",
-                                              q->lim.body_bytes), cl);
+            return refuse(q, rwdav_fault(r->pool, RWDAV_E_BODY_TOO_LARGE,
+                                         q->lim.body_bytes), cl);
     }
     if ((rc = rw_body_take(r, kind, &q->lim, q->body_rules, body, &e)) != OK)
         return failed(q, rc);

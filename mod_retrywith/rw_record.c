@@ -22,17 +22,21 @@ static void log_refusal(request_rec *r, const rwdav_error *e,
 
     if (!value) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00102)
-                      "%d %s (%s): %s", e->status, sub,
-                      rwdav_substatus_name(e->sub), e->reason);
+                      "%d %s (%s) %s: %s%s%s%s at offset %" APR_SIZE_T_FMT
+                      " [%s]", e->status, sub, rwdav_substatus_name(e->sub),
+                      rwdav_error_id_name(e->id), e->reason,
+                      e->detail ? " (" : "", e->detail ? e->detail : "",
+                      e->detail ? ")" : "", e->offset, e->field);
         return;
     }
     n = strlen(value);
     shown = ap_escape_logitem(r->pool, apr_pstrmemdup(r->pool, value,
                               n > RW_LOG_VALUE_MAX ? RW_LOG_VALUE_MAX : n));
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00101)
-                  "%d %s (%s): %s at offset %" APR_SIZE_T_FMT
+                  "%d %s (%s) %s: %s at offset %" APR_SIZE_T_FMT
                   " [%s: \"%s\"%s]", e->status, sub,
-                  rwdav_substatus_name(e->sub), e->reason, e->offset,
+                  rwdav_substatus_name(e->sub), rwdav_error_id_name(e->id),
+                  e->reason, e->offset,
                   e->field, shown, n > RW_LOG_VALUE_MAX ? "..." : "");
 }
 

@@ -57,22 +57,27 @@ static void begin_error(request_rec *r, int status, const char *status_line)
              " xmlns:R=\"" RW_NS "\">\n", r);
 }
 
+/* R:<family> names the rule that refused (rule: its stable id, RULES.md)
+ * and where in the value; m:human-readable says why, for people. */
 static int refusal(request_rec *r, const rwdav_error *e)
 {
     const char *sub = apr_psprintf(r->pool, "400.%d", (int)e->sub);
-    const char *reason = rwdav_xml_escape(r->pool, e->reason,
-                                          strlen(e->reason));
+    const char *why = e->detail ? apr_pstrcat(r->pool, e->reason, " (",
+                                              e->detail, ")", NULL)
+                                : e->reason;
+    const char *reason = rwdav_xml_escape(r->pool, why, strlen(why));
 
     apr_table_setn(r->err_headers_out, "Retrywith-Substatus", sub);
     begin_error(r, e->status, ap_get_status_line(e->status));
     if (e->condition)
         ap_rvputs(r, "<D:", e->condition, "/>\n", NULL);
-    ap_rprintf(r, "<R:%s substatus=\"%s\" field=\"%s\" offset=\"%"
+    ap_rprintf(r, "<R:%s substatus=\"%s\" rule=\"%s\" field=\"%s\" offset=\"%"
                APR_SIZE_T_FMT "\"/>\n"
                "<m:human-readable errcode=\"%d\">\n%s\n</m:human-readable>\n"
                "</D:error>\n",
-               rwdav_substatus_element(e->sub), sub, e->field, e->offset,
-               (int)e->sub, reason);
+               rwdav_substatus_element(e->sub), sub,
+               rwdav_error_id_name(e->id), e->field, e->offset, (int)e->sub,
+               reason);
     return DONE;
 }
 

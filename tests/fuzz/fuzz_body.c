@@ -16,9 +16,9 @@
  * Properties (dav/RULES.md "Request bodies"):
  *   - differential: the fast scanner changes nothing: apr_xml alone gives
  *     the same verdict and, on success, the same form, properties and owner
- *     flag. The reason may differ for a body with two faults (apr_xml's
- *     names the first XML fault, the scanner may name a structure fault
- *     first: corpus/body/diff-root-then-eof);
+ *     flag. The fault (id, reason) may differ for a body with two faults
+ *     (apr_xml's names the first XML fault, the scanner may name a
+ *     structure fault first: corpus/body/diff-root-then-eof);
  *   - "the verdict does not depend on how the body is split into feeds":
  *     the split parse gives the same verdict (no error, or the same status
  *     and sub-status) as the whole one, and on success records the same
@@ -29,6 +29,8 @@
  *     a fault expat or apr_xml reports, else 413; split, a body both malformed and
  *     over the cap may get either (corpus/body/crash-split-* found that);
  *     an empty body is refused for PROPPATCH only;
+ *   - the same fault (id) is told at the same offset fed whole, split, or
+ *     by apr_xml alone;
  *   - rwdav_body_size() counts every byte fed.
  */
 #include <apr_xml.h>
@@ -76,6 +78,12 @@ static int same_verdict(const rwdav_error *a, const rwdav_error *b)
     if (a == NULL || b == NULL)
         return a == b;
     return a->status == b->status && a->sub == b->sub;
+}
+
+/* The same fault is told at the same byte (dav/RULES.md "Offsets"). */
+static int same_place(const rwdav_error *a, const rwdav_error *b)
+{
+    return !a || !b || a->id != b->id || a->offset == b->offset;
 }
 
 static void check_verdict(const run_result *r, rwdav_body_kind kind,
@@ -147,14 +155,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rwdav_body_kind kind = (rwdav_body_kind)((sel & 3) % 3);
     int collect = (sel >> 2) & 1;
     unsigned split = (sel >> 3) & 15;
-    rwdav_limits lim, eff;
+    rwdav_limits lim;
     size_t cuts[4096 + 2], ncuts = 0, n, i;
     apr_pool_t *p;
     run_result whole, parts, other, xml;
 
     fuzz_limits(&in, sel, &lim);
-    eff = lim;
-    rwdav_limits_default(&eff);
     n = in.n;
     if (n >= 2) {
         if (split < 14) {
@@ -179,12 +185,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     FUZZ_ASSERT(same_verdict(whole.err, xml.err),
                 "differential: the fast scanner gives apr_xml's verdict");
+    FUZZ_ASSERT(same_place(whole.err, xml.err),
+                "the fast scanner tells a fault where apr_xml alone does");
+    FUZZ_ASSERT(same_place(whole.err, parts.err),
+                "a fault is told at the same byte whatever the split");
     if (!whole.err && collect)
         check_same_collected(whole.b, xml.b);
 
     check_verdict(&whole, kind, n);
     check_verdict(&parts, kind, n);
-    if (n > eff.body_bytes) {
+    if (n > lim.body_bytes) {
         /* the first fault in byte order: 400 when the bytes under the cap
          * already hold one, else 413 */
         /* the prefix alone, fed but not finished: a truncated document is
@@ -194,10 +204,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          * only on the fast path: prefix_fault() asks expat and apr_xml */
         rwdav_body *capped = rwdav_body_create(p, kind, &lim);
         rwdav_error *cerr = rwdav_body_feed(capped, (const char *)in.d,
-                                            eff.body_bytes);
+                                            lim.body_bytes);
         FUZZ_ASSERT(whole.err != NULL, "a body over body_bytes is refused");
         if ((cerr && cerr->status == 400)
-            || prefix_fault(p, in.d, eff.body_bytes))
+            || prefix_fault(p, in.d, lim.body_bytes))
             FUZZ_ASSERT(whole.err->status == 400,
                         "a fault under the cap wins over 413");
         else
@@ -207,7 +217,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Small feeds are gathered before the parsers see them, so where a
      * fault shows depends on chunk boundaries; only at the cap does that
      * show: a body both malformed and too large may be 400 or 413. */
-    if (n > eff.body_bytes && whole.err && parts.err)
+    if (n > lim.body_bytes && whole.err && parts.err)
         FUZZ_ASSERT(whole.err->sub == parts.err->sub
                     && (whole.err->status == 400 || whole.err->status == 413)
                     && (parts.err->status == 400 || parts.err->status == 413),

@@ -105,43 +105,59 @@ static inline uint8_t fuzz_byte(fuzz_in *in)
 
 #define FUZZ_CUSTOM_LIMITS 0x80
 
-/* Limits for one input. Without FUZZ_CUSTOM_LIMITS in sel: a zeroed struct,
- * i.e. every default. With it, two more bytes L1 L2 are taken and mapped to
- * small limits so that every "too long / too many / too deep" path is
- * reachable with inputs of a few hundred bytes; a zero field means "the
- * default" exactly as rwdav_limits_default() says:
- *   header_len    = L1             (1..255, 0 = 8192)
- *   body_bytes    = L1 * 8         (8..2040, 0 = 1000000)
- *   if_lists      = L2 & 15        (1..15, 0 = 64)
- *   if_conditions = L2 >> 4        (1..15, 0 = 256)
- *   timeout_types = L2 & 15        (1..15, 0 = 16)
- *   xml_depth     = L2 & 63        (1..63, 0 = 64)
+/* Limits for one input: every default (rwdav_limits_default), and with
+ * FUZZ_CUSTOM_LIMITS in sel two more bytes L1 L2 taken and mapped to small
+ * limits, so that every "too long / too many / too deep" path is reachable
+ * with inputs of a few hundred bytes. A field that maps to zero keeps its
+ * default (the parsers apply a zero as a cap of zero):
+ *   header_len    = L1             (1..255)
+ *   body_bytes    = L1 * 8         (8..2040)
+ *   if_lists      = L2 & 15        (1..15)
+ *   if_conditions = L2 >> 4        (1..15)
+ *   timeout_types = L2 & 15        (1..15)
+ *   xml_depth     = L2 & 63        (1..63)
  * Returns 1 when custom limits are in use. */
 static inline int fuzz_limits(fuzz_in *in, uint8_t sel, rwdav_limits *lim)
 {
     uint8_t l1, l2;
 
-    memset(lim, 0, sizeof(*lim));
+    rwdav_limits_default(lim);
     if (!(sel & FUZZ_CUSTOM_LIMITS))
         return 0;
     l1 = fuzz_byte(in);
     l2 = fuzz_byte(in);
-    lim->header_len = l1;
-    lim->body_bytes = (apr_size_t)l1 * 8;
-    lim->if_lists = l2 & 15;
-    lim->if_conditions = l2 >> 4;
-    lim->timeout_types = l2 & 15;
-    lim->xml_depth = l2 & 63;
+#define FUZZ_CAP(f, v) if ((v) != 0) lim->f = (apr_size_t)(v)
+    FUZZ_CAP(header_len, l1);
+    FUZZ_CAP(body_bytes, (apr_size_t)l1 * 8);
+    FUZZ_CAP(if_lists, l2 & 15);
+    FUZZ_CAP(if_conditions, l2 >> 4);
+    FUZZ_CAP(timeout_types, l2 & 15);
+    FUZZ_CAP(xml_depth, l2 & 63);
+#undef FUZZ_CAP
     return 1;
 }
 
 /* The invariants of every rwdav_error (as tests/unit/unit.h checks them):
- * an HTTP status the module can send, the expected rule family, a
- * non-empty reason, the field named after the family, and (len not
- * (size_t)-1) an offset within the value. */
+ * a fault id whose table row (rwdav_fault) gives the error's status,
+ * sub-status, reason and condition; an HTTP status the module can send;
+ * the expected rule family; a non-empty reason; the field named after the
+ * family; and (len not (size_t)-1) an offset within the value. */
 static inline void fuzz_check_error(const rwdav_error *e, rwdav_substatus sub,
                              size_t len)
 {
+    apr_pool_t *p = NULL;
+    const rwdav_error *row;
+
+    FUZZ_ASSERT(e->id != RWDAV_E_NONE
+                && rwdav_error_id_name(e->id)[0] != '\0', "error id");
+    FUZZ_ASSERT(apr_pool_create(&p, NULL) == APR_SUCCESS, "apr_pool_create");
+    row = rwdav_fault(p, e->id, 0);
+    FUZZ_ASSERT(e->status == row->status && e->sub == row->sub
+                && e->reason && strcmp(e->reason, row->reason) == 0
+                && (e->condition == NULL) == (row->condition == NULL)
+                && (!e->condition || !strcmp(e->condition, row->condition)),
+                "error as its id's table row says");
+    apr_pool_destroy(p);
     FUZZ_ASSERT(e->status == 400 || e->status == 403 || e->status == 413
                 || e->status == 502, "error status");
     FUZZ_ASSERT(e->sub == sub, "error sub-status");

@@ -55,12 +55,13 @@ static void same_as_general(const char *v, size_t n)
     for (allow = 0; allow <= 1; allow++) {
         rwdav_uri a, b;
         apr_size_t oa, ob;
-        const char *wa = rwdav_parse_ref(v, n, allow, &a, &oa);
-        const char *wb = rwdav_parse_ref_general(v, n, allow, &b, &ob);
-        FUZZ_ASSERT((wa == NULL) == (wb == NULL)
-                    && (!wa || (!strcmp(wa, wb) && oa == ob)),
+        rwdav_error_id wa = rwdav_parse_ref(v, n, allow, &a, &oa);
+        rwdav_error_id wb = rwdav_parse_ref_general(v, n, allow, &b, &ob);
+        FUZZ_ASSERT(wa == wb && (!wa || oa == ob),
                     "fast path and general scan give the same verdict");
-        if (!wa)
+        FUZZ_ASSERT(!wa || rwdav_tag_fault(wa) != wa,
+                    "a reference fault is a Resource-Tag's too");
+        if (wa == RWDAV_E_NONE)
             FUZZ_ASSERT(same_span(a.scheme, b.scheme)
                         && same_span(a.host, b.host)
                         && same_span(a.authority, b.authority)
@@ -126,7 +127,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     {
         rwdav_limits l2 = lim;
-        rwdav_limits_default(&l2);
         if (l2.header_len < slen)
             l2.header_len = slen;
         e = rwdav_destination_parse(p, abs, slen, o, &l2, &again);

@@ -52,7 +52,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     "a bare token only with allow_bare");
 
     l2 = lim;
-    rwdav_limits_default(&l2);
     if (l2.header_len < nlen)
         l2.header_len = nlen;
     e = rwdav_locktoken_parse(p, norm, nlen, &l2, 0, &token2, &norm2);

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_in in = { data, size };
     uint8_t sel = fuzz_byte(&in);
-    rwdav_limits lim, eff, l2;
+    rwdav_limits lim, l2;
     apr_pool_t *p;
     rwdav_timeout t, again;
     rwdav_error *e;
@@ -28,8 +28,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int i;
 
     fuzz_limits(&in, sel, &lim);
-    eff = lim;
-    rwdav_limits_default(&eff);
     p = fuzz_pool();
 
     e = rwdav_timeout_parse(p, (const char *)in.d, in.n, &lim, &t);
@@ -41,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     FUZZ_ASSERT(t.seconds != NULL && t.seconds->nelts >= 1, "a value");
-    FUZZ_ASSERT((size_t)t.seconds->nelts <= eff.timeout_types,
+    FUZZ_ASSERT((size_t)t.seconds->nelts <= lim.timeout_types,
                 "timeout_types");
     for (i = 0; i < t.seconds->nelts; i++) {
         apr_int64_t s = APR_ARRAY_IDX(t.seconds, i, apr_int64_t);
@@ -55,7 +53,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     "rewritten == 0: normalized is the input");
 
     l2 = lim;
-    rwdav_limits_default(&l2);
     if (l2.header_len < nlen)
         l2.header_len = nlen;
     e = rwdav_timeout_parse(p, t.normalized, nlen, &l2, &again);

@@ -9,7 +9,8 @@
  * Bodies over 8 KiB (the body_bytes boundary at the default 1000000) are
  * split at 64 evenly spaced positions instead of at every byte.
  *
- * Also: rwdav_xml_escape and rwdav_limits_default.
+ * Also: rwdav_xml_escape, rwdav_limits_default and the fault ids' table
+ * (rwdav_error.c).
  */
 #include "unit.h"
 
@@ -212,7 +213,9 @@ static const char *gen_utf16be_bom_utf8(apr_pool_t *p, apr_size_t *len)
 /* ---- the table ---- */
 
 #define OK_(nm, k, v)   { nm, k, IN(v), NULL, NULL, V_OK }
-#define BAD(nm, k, v)   { nm, k, IN(v), NULL, NULL, V400(6) }
+/* refused: the fault's id (RWDAV_E_BODY_ id) and offset */
+#define BE(id, off)     VE(RWDAV_E_BODY_##id, off)
+#define BAD(nm, k, v, id, off) { nm, k, IN(v), NULL, NULL, BE(id, off) }
 #define GEN(nm, k, g, lim, want) { nm, k, NULL, 0, g, lim, want }
 
 #define LOL "<!ENTITY lol \"lol\">" \
@@ -284,7 +287,8 @@ static const body_row body_rows[] = {
         "<D:propfind" D_NS "><D:prop><D:allprop/><D:include/><D:prop/>"
         "</D:prop></D:propfind>"),
     BAD("PF prefix rebound on the child", PF,
-        "<D:propfind" D_NS "><D:prop xmlns:D=\"urn:x\"/></D:propfind>"),
+        "<D:propfind" D_NS "><D:prop xmlns:D=\"urn:x\"/></D:propfind>",
+        PROPFIND_FORM, 52),
     OK_("PF entity and character references", PF,
         "<propfind xmlns=\"DAV:\"><prop><x xmlns=\"urn:a&amp;b\">"
         "&#233;&#x20AC;&lt;&gt;&amp;&apos;&quot;</x></prop></propfind>"),
@@ -305,106 +309,125 @@ static const body_row body_rows[] = {
     GEN("PF UTF-16BE with BOM", PF, gen_utf16be_bom, NULL, V_OK),
     GEN("PF UTF-16LE no BOM, declared", PF, gen_utf16le_nobom, NULL, V_OK),
     GEN("PF nesting 64", PF, gen_pf_depth64, NULL, V_OK),
-    GEN("PF nesting 65", PF, gen_pf_depth65, NULL, V400(6)),
+    GEN("PF nesting 65", PF, gen_pf_depth65, NULL, BE(NESTING, 361)),
     { "PF xml_depth 4: 4 levels", PF,
       IN("<D:propfind" D_NS "><D:prop><X:a xmlns:X=\"urn:x\"><X:b/></X:a>"
          "</D:prop></D:propfind>"), NULL, &lim_depth4, V_OK },
     { "PF xml_depth 4: 5 levels", PF,
       IN("<D:propfind" D_NS "><D:prop><X:a xmlns:X=\"urn:x\"><X:b><X:c/>"
-         "</X:b></X:a></D:prop></D:propfind>"), NULL, &lim_depth4, V400(6) },
+         "</X:b></X:a></D:prop></D:propfind>"), NULL, &lim_depth4,
+      BE(NESTING, 61) },
     GEN("PF body_bytes 64: 64 bytes", PF, gen_pf_64, &lim_body64, V_OK),
-    GEN("PF body_bytes 64: 65 bytes", PF, gen_pf_65, &lim_body64, V413(6)),
+    /* too large: at the cap */
+    GEN("PF body_bytes 64: 65 bytes", PF, gen_pf_65, &lim_body64,
+        BE(TOO_LARGE, 64)),
     { "PF body_bytes 64: 108 bytes", PF,
       IN(PF_ALLPROP "                                                        "),
-      NULL, &lim_body64, V413(6) },
+      NULL, &lim_body64, BE(TOO_LARGE, 64) },
     /* found by fuzz_xmldiff (corpus/xmldiff/crash-over-cap-structure-400-
      * vs-413): a structure fault under the cap was 400 with the fast
      * scanner, 413 by apr_xml alone; it is told at the end, so 413 */
     { "PF body_bytes 64: wrong root, 68 bytes", PF,
       IN("<a/>                                                              "
-         "  "), NULL, &lim_body64, V413(6) },
+         "  "), NULL, &lim_body64, BE(TOO_LARGE, 64) },
     { "PF body_bytes 64: nesting past xml_depth 4, 73 bytes", PF,
       IN("<D:propfind" D_NS "><D:prop><a><b><c/></b></a></D:prop>        "
-         "   "), NULL, &lim_body64_depth4, V413(6) },
+         "   "), NULL, &lim_body64_depth4, BE(TOO_LARGE, 64) },
     GEN("PF 1000000 bytes (default cap)", PF, gen_pf_1000000, NULL, V_OK),
     GEN("PF 1000001 bytes (default cap)", PF, gen_pf_1000001, NULL,
-        V413(6)),
+        BE(TOO_LARGE, RWDAV_DEFAULT_BODY_BYTES)),
     GEN("PF 1000001 bytes, comment", PF, gen_pf_comment_1000001, NULL,
-        V413(6)),
-    BAD("PF whitespace only", PF, "  \r\n\t"),
-    BAD("PF single space", PF, " "),
-    BAD("PF XML declaration only", PF, "<?xml version=\"1.0\"?>"),
-    BAD("PF comment only", PF, "<!-- nothing -->"),
-    BAD("PF not XML", PF, "hello"),
-    BAD("PF root propertyupdate", PF, PP_SET),
-    BAD("PF root lockinfo", PF, LI_EXCL),
+        BE(TOO_LARGE, RWDAV_DEFAULT_BODY_BYTES)),
+    BAD("PF whitespace only", PF, "  \r\n\t", XML, 5),
+    BAD("PF single space", PF, " ", XML, 1),
+    BAD("PF XML declaration only", PF, "<?xml version=\"1.0\"?>", XML, 21),
+    BAD("PF comment only", PF, "<!-- nothing -->", XML, 16),
+    BAD("PF not XML", PF, "hello", XML, 0),
+    BAD("PF root propertyupdate", PF, PP_SET, PROPFIND_ROOT, 0),
+    BAD("PF root lockinfo", PF, LI_EXCL, PROPFIND_ROOT, 0),
     BAD("PF root in another namespace", PF,
-        "<propfind xmlns=\"urn:x\"><allprop/></propfind>"),
-    BAD("PF root without namespace", PF, "<propfind><allprop/></propfind>"),
+        "<propfind xmlns=\"urn:x\"><allprop/></propfind>", PROPFIND_ROOT, 0),
+    BAD("PF root without namespace", PF, "<propfind><allprop/></propfind>",
+        PROPFIND_ROOT, 0),
     BAD("PF namespace DAV (no colon)", PF,
-        "<propfind xmlns=\"DAV\"><allprop/></propfind>"),
+        "<propfind xmlns=\"DAV\"><allprop/></propfind>", PROPFIND_ROOT, 0),
     BAD("PF namespace dav: (case)", PF,
-        "<propfind xmlns=\"dav:\"><allprop/></propfind>"),
+        "<propfind xmlns=\"dav:\"><allprop/></propfind>", PROPFIND_ROOT, 0),
     BAD("PF children in another namespace", PF,
-        "<D:propfind" D_NS " xmlns=\"urn:x\"><allprop/></D:propfind>"),
-    BAD("PF empty root", PF, "<D:propfind" D_NS "/>"),
-    BAD("PF root without children", PF, "<D:propfind" D_NS "> </D:propfind>"),
+        "<D:propfind" D_NS " xmlns=\"urn:x\"><allprop/></D:propfind>",
+        PROPFIND_FORM, 51),
+    BAD("PF empty root", PF, "<D:propfind" D_NS "/>", PROPFIND_FORM, 0),
+    BAD("PF root without children", PF, "<D:propfind" D_NS "> </D:propfind>",
+        PROPFIND_FORM, 28),
     BAD("PF only an unknown child", PF,
-        "<D:propfind" D_NS "><D:foo/></D:propfind>"),
+        "<D:propfind" D_NS "><D:foo/></D:propfind>", PROPFIND_FORM, 35),
     BAD("PF prop in foreign namespace", PF,
-        "<D:propfind" D_NS "><X:prop xmlns:X=\"urn:x\"/></D:propfind>"),
+        "<D:propfind" D_NS "><X:prop xmlns:X=\"urn:x\"/></D:propfind>",
+        PROPFIND_FORM, 52),
     BAD("PF prop twice", PF,
-        "<D:propfind" D_NS "><D:prop/><D:prop/></D:propfind>"),
+        "<D:propfind" D_NS "><D:prop/><D:prop/></D:propfind>", PROP_TWICE, 36),
     BAD("PF allprop twice", PF,
-        "<D:propfind" D_NS "><D:allprop/><D:allprop/></D:propfind>"),
+        "<D:propfind" D_NS "><D:allprop/><D:allprop/></D:propfind>",
+        FORM_TWICE, 39),
     BAD("PF propname twice", PF,
-        "<D:propfind" D_NS "><D:propname/><D:propname/></D:propfind>"),
+        "<D:propfind" D_NS "><D:propname/><D:propname/></D:propfind>",
+        FORM_TWICE, 40),
     BAD("PF prop + allprop", PF,
-        "<D:propfind" D_NS "><D:prop/><D:allprop/></D:propfind>"),
+        "<D:propfind" D_NS "><D:prop/><D:allprop/></D:propfind>",
+        PROPFIND_FORM, 48),
     BAD("PF allprop + propname", PF,
-        "<D:propfind" D_NS "><D:allprop/><D:propname/></D:propfind>"),
+        "<D:propfind" D_NS "><D:allprop/><D:propname/></D:propfind>",
+        PROPFIND_FORM, 52),
     BAD("PF prop + propname", PF,
-        "<D:propfind" D_NS "><D:propname/><D:prop/></D:propfind>"),
+        "<D:propfind" D_NS "><D:propname/><D:prop/></D:propfind>",
+        PROPFIND_FORM, 49),
     BAD("PF include with prop", PF,
         "<D:propfind" D_NS "><D:prop><D:getetag/></D:prop>"
-        "<D:include/></D:propfind>"),
+        "<D:include/></D:propfind>", INCLUDE_ALONE, 68),
     BAD("PF include with propname", PF,
-        "<D:propfind" D_NS "><D:propname/><D:include/></D:propfind>"),
+        "<D:propfind" D_NS "><D:propname/><D:include/></D:propfind>",
+        INCLUDE_ALONE, 52),
     BAD("PF include alone", PF,
         "<D:propfind" D_NS "><D:include><D:getetag/></D:include>"
-        "</D:propfind>"),
+        "</D:propfind>", PROPFIND_FORM, 62),
     BAD("PF include twice", PF,
         "<D:propfind" D_NS "><D:allprop/><D:include/><D:include/>"
-        "</D:propfind>"),
+        "</D:propfind>", INCLUDE_TWICE, 51),
     BAD("PF DOCTYPE", PF,
-        "<?xml version=\"1.0\"?><!DOCTYPE D:propfind>" PF_ALLPROP),
+        "<?xml version=\"1.0\"?><!DOCTYPE D:propfind>" PF_ALLPROP,
+        DOCTYPE, 21),
     BAD("PF DOCTYPE empty internal subset", PF,
-        "<!DOCTYPE propfind []>" PF_ALLPROP),
+        "<!DOCTYPE propfind []>" PF_ALLPROP, DOCTYPE, 0),
     BAD("PF DOCTYPE internal entity", PF,
         "<!DOCTYPE propfind [<!ENTITY x \"y\">]>"
-        "<propfind xmlns=\"DAV:\"><prop><foo>&x;</foo></prop></propfind>"),
+        "<propfind xmlns=\"DAV:\"><prop><foo>&x;</foo></prop></propfind>",
+        DOCTYPE, 0),
     BAD("PF DOCTYPE external DTD", PF,
         "<!DOCTYPE propfind SYSTEM \"http://example.com/x.dtd\">"
-        PF_ALLPROP),
+        PF_ALLPROP, DOCTYPE, 0),
     BAD("PF DOCTYPE external entity", PF,
         "<!DOCTYPE propfind [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
-        "<propfind xmlns=\"DAV:\"><prop><foo>&xxe;</foo></prop></propfind>"),
+        "<propfind xmlns=\"DAV:\"><prop><foo>&xxe;</foo></prop></propfind>",
+        DOCTYPE, 0),
     BAD("PF DOCTYPE parameter entity", PF,
         "<!DOCTYPE propfind [<!ENTITY % p SYSTEM \"http://example.com/p\">"
-        "%p;]>" PF_ALLPROP),
+        "%p;]>" PF_ALLPROP, DOCTYPE, 0),
     BAD("PF billion laughs", PF,
         "<?xml version=\"1.0\"?><!DOCTYPE lolz [" LOL "]>"
         "<D:propfind" D_NS "><D:prop><X:a xmlns:X=\"urn:x\">&lol9;</X:a>"
-        "</D:prop></D:propfind>"),
-    BAD("PF DOCTYPE after root", PF, PF_ALLPROP "<!DOCTYPE x>"),
+        "</D:prop></D:propfind>", DOCTYPE, 21),
+    BAD("PF DOCTYPE after root", PF, PF_ALLPROP "<!DOCTYPE x>", XML, 52),
     BAD("PF undeclared prefix on root", PF,
-        "<D:propfind><D:allprop/></D:propfind>"),
+        "<D:propfind><D:allprop/></D:propfind>", NAMESPACE, 0),
     BAD("PF undeclared prefix on child", PF,
-        "<D:propfind" D_NS "><D:prop><Z:foo/></D:prop></D:propfind>"),
+        "<D:propfind" D_NS "><D:prop><Z:foo/></D:prop></D:propfind>",
+        NAMESPACE, 0),
     BAD("PF undeclared prefix on attribute", PF,
-        "<D:propfind" D_NS "><D:allprop Z:a=\"1\"/></D:propfind>"),
+        "<D:propfind" D_NS "><D:allprop Z:a=\"1\"/></D:propfind>",
+        NAMESPACE, 0),
     BAD("PF xmlns:x=\"\"", PF,
-        "<D:propfind" D_NS " xmlns:x=\"\"><D:allprop/></D:propfind>"),
+        "<D:propfind" D_NS " xmlns:x=\"\"><D:allprop/></D:propfind>",
+        NAMESPACE, 0),
     /* Namespace faults that apr_xml, mod_dav's parser, lets through: mod_dav
      * reads these bodies, and svn's property names have two colons. */
     OK_("PF xmlns:xml rebound", PF,
@@ -412,108 +435,121 @@ static const body_row body_rows[] = {
     OK_("PF xmlns:xmlns declared", PF,
         "<D:propfind" D_NS " xmlns:xmlns=\"urn:x\"><D:allprop/></D:propfind>"),
     BAD("PF duplicate attribute", PF,
-        "<D:propfind" D_NS "><D:allprop a=\"1\" a=\"2\"/></D:propfind>"),
+        "<D:propfind" D_NS "><D:allprop a=\"1\" a=\"2\"/></D:propfind>",
+        XML, 44),
     OK_("PF duplicate namespaced attribute", PF,
         "<D:propfind" D_NS "><D:allprop xmlns:a=\"urn:x\" xmlns:b=\"urn:x\""
         " a:z=\"1\" b:z=\"2\"/></D:propfind>"),
     BAD("PF duplicate xmlns", PF,
         "<D:propfind xmlns:D=\"DAV:\" xmlns:D=\"DAV:\"><D:allprop/>"
-        "</D:propfind>"),
+        "</D:propfind>", XML, 27),
     OK_("PF colon in local name", PF,
         "<D:propfind" D_NS "><D:allprop/><D:a:b/></D:propfind>"),
-    BAD("PF junk text after root", PF, PF_ALLPROP "junk"),
-    BAD("PF second element after root", PF, PF_ALLPROP "<x/>"),
-    BAD("PF second root", PF, PF_ALLPROP PF_ALLPROP),
-    BAD("PF truncated", PF, "<D:propfind" D_NS "><D:allprop/>"),
-    BAD("PF truncated in a tag", PF, "<D:propfind" D_NS "><D:allprop/></D:pro"),
+    BAD("PF junk text after root", PF, PF_ALLPROP "junk", XML, 52),
+    BAD("PF second element after root", PF, PF_ALLPROP "<x/>", XML, 52),
+    BAD("PF second root", PF, PF_ALLPROP PF_ALLPROP, XML, 52),
+    BAD("PF truncated", PF, "<D:propfind" D_NS "><D:allprop/>", XML, 39),
+    BAD("PF truncated in a tag", PF, "<D:propfind" D_NS "><D:allprop/></D:pro",
+        XML, 39),
+    /* expat stops at the end tag's name */
     BAD("PF mismatched end tag", PF,
-        "<D:propfind" D_NS "><D:allprop></D:propfind>"),
+        "<D:propfind" D_NS "><D:allprop></D:propfind>", XML, 40),
     BAD("PF XML declaration after whitespace", PF,
-        " <?xml version=\"1.0\"?>" PF_ALLPROP),
+        " <?xml version=\"1.0\"?>" PF_ALLPROP, XML, 1),
     BAD("PF XML declaration twice", PF,
-        "<?xml version=\"1.0\"?><?xml version=\"1.0\"?>" PF_ALLPROP),
+        "<?xml version=\"1.0\"?><?xml version=\"1.0\"?>" PF_ALLPROP, XML, 21),
     BAD("PF undefined entity", PF,
-        "<propfind xmlns=\"DAV:\"><prop><foo>&x;</foo></prop></propfind>"),
+        "<propfind xmlns=\"DAV:\"><prop><foo>&x;</foo></prop></propfind>",
+        XML, 34),
     BAD("PF character reference 0", PF,
-        "<propfind xmlns=\"DAV:\"><prop><foo>&#0;</foo></prop></propfind>"),
+        "<propfind xmlns=\"DAV:\"><prop><foo>&#0;</foo></prop></propfind>",
+        XML, 34),
     BAD("PF character reference to a control", PF,
-        "<propfind xmlns=\"DAV:\"><prop><foo>&#1;</foo></prop></propfind>"),
+        "<propfind xmlns=\"DAV:\"><prop><foo>&#1;</foo></prop></propfind>",
+        XML, 34),
     BAD("PF '<' in attribute", PF,
-        "<D:propfind" D_NS "><D:allprop a=\"<\"/></D:propfind>"),
+        "<D:propfind" D_NS "><D:allprop a=\"<\"/></D:propfind>", XML, 41),
+    /* expat stops at the byte after '&' that starts no reference */
     BAD("PF unescaped &", PF,
-        "<propfind xmlns=\"DAV:\"><prop><foo>a & b</foo></prop></propfind>"),
+        "<propfind xmlns=\"DAV:\"><prop><foo>a & b</foo></prop></propfind>",
+        XML, 37),
     BAD("PF NUL in content", PF,
-        "<D:propfind" D_NS "><D:allprop/>\0</D:propfind>"),
-    BAD("PF NUL after root", PF, PF_ALLPROP "\0"),
-    BAD("PF NUL first", PF, "\0" PF_ALLPROP),
+        "<D:propfind" D_NS "><D:allprop/>\0</D:propfind>", XML, 39),
+    BAD("PF NUL after root", PF, PF_ALLPROP "\0", XML, 52),
+    /* "\0<" makes expat read UTF-16BE: "<" is its first character, and
+     * the second ("D:" as one) the first it cannot take */
+    BAD("PF NUL first", PF, "\0" PF_ALLPROP, XML, 2),
     BAD("PF control character", PF,
-        "<D:propfind" D_NS "><D:allprop/>\x01</D:propfind>"),
+        "<D:propfind" D_NS "><D:allprop/>\x01</D:propfind>", XML, 39),
     BAD("PF invalid UTF-8 0xff", PF,
         "<D:propfind" D_NS "><D:prop><X:a xmlns:X=\"urn:x\">\xff</X:a>"
-        "</D:prop></D:propfind>"),
+        "</D:prop></D:propfind>", XML, 56),
     BAD("PF invalid UTF-8 in namespace name", PF,
         "<D:propfind" D_NS "><D:prop><X:a xmlns:X=\"urn:\xc3\x28\"/>"
-        "</D:prop></D:propfind>"),
+        "</D:prop></D:propfind>", XML, 53),
     BAD("PF invalid UTF-8 in name", PF,
         "<D:propfind" D_NS "><D:prop><X:a\xe9 xmlns:X=\"urn:x\"/>"
-        "</D:prop></D:propfind>"),
+        "</D:prop></D:propfind>", XML, 39),
     BAD("PF windows-1252", PF,
-        "<?xml version=\"1.0\" encoding=\"windows-1252\"?>" PF_ALLPROP),
+        "<?xml version=\"1.0\" encoding=\"windows-1252\"?>" PF_ALLPROP,
+        XML, 30),
     BAD("PF ISO-8859-2", PF,
-        "<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?>" PF_ALLPROP),
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?>" PF_ALLPROP, XML, 30),
     BAD("PF KOI8-R", PF,
-        "<?xml version=\"1.0\" encoding=\"KOI8-R\"?>" PF_ALLPROP),
+        "<?xml version=\"1.0\" encoding=\"KOI8-R\"?>" PF_ALLPROP, XML, 30),
     /* encoding names expat (mod_dav's parser) does not know */
     BAD("PF UTF8 (no hyphen)", PF,
-        "<?xml version=\"1.0\" encoding=\"UTF8\"?>" PF_ALLPROP),
+        "<?xml version=\"1.0\" encoding=\"UTF8\"?>" PF_ALLPROP, XML, 30),
     BAD("PF latin1", PF,
-        "<?xml version=\"1.0\" encoding=\"latin1\"?>" PF_ALLPROP),
+        "<?xml version=\"1.0\" encoding=\"latin1\"?>" PF_ALLPROP, XML, 30),
     BAD("PF ASCII", PF,
-        "<?xml version=\"1.0\" encoding=\"ASCII\"?>" PF_ALLPROP),
+        "<?xml version=\"1.0\" encoding=\"ASCII\"?>" PF_ALLPROP, XML, 30),
     BAD("PF Shift_JIS", PF,
-        "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>" PF_ALLPROP),
+        "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>" PF_ALLPROP, XML, 30),
     GEN("PF UTF-16 declaring windows-1252", PF, gen_utf16le_bom_1252, NULL,
-        V400(6)),
-    GEN("PF UCS-4BE (detected)", PF, gen_ucs4be, NULL, V400(6)),
+        BE(XML, 62)),
+    GEN("PF UCS-4BE (detected)", PF, gen_ucs4be, NULL, BE(XML, 0)),
     GEN("PF UTF-16LE (BOM) declaring UTF-8", PF, gen_utf16le_bom_utf8, NULL,
-        V400(6)),
+        BE(XML, 62)),
     GEN("PF UTF-16BE (BOM) declaring UTF-8", PF, gen_utf16be_bom_utf8, NULL,
-        V400(6)),
+        BE(XML, 62)),
     /* XML 1.0 5th edition allows these name characters; expat (mod_dav's
      * parser) does not, so mod_dav would answer 400 */
     BAD("PF U+2070 in a name", PF,
         "<propfind xmlns=\"DAV:\"><prop><x:a\xe2\x81\xb0 xmlns:x=\"urn:x\"/>"
-        "</prop></propfind>"),
+        "</prop></propfind>", XML, 33),
     BAD("PF U+1F600 in a name", PF,
         "<propfind xmlns=\"DAV:\"><prop><x:a\xf0\x9f\x98\x80 "
-        "xmlns:x=\"urn:x\"/></prop></propfind>"),
+        "xmlns:x=\"urn:x\"/></prop></propfind>", XML, 33),
     BAD("PF U+2070 in a prefix", PF,
         "<propfind xmlns=\"DAV:\"><prop><p\xe2\x81\xb0:a "
-        "xmlns:p\xe2\x81\xb0=\"urn:x\"/></prop></propfind>"),
+        "xmlns:p\xe2\x81\xb0=\"urn:x\"/></prop></propfind>", XML, 31),
     BAD("PF BOM inside a name", PF,
         "<propfind xmlns=\"DAV:\"><allprop/><foo\xef\xbb\xbf x=\"\"/>"
-        "</propfind>"),
+        "</propfind>", XML, 37),
     /* apr_xml puts prefixes starting with "xml" in no namespace: these are
      * not DAV:prop, DAV:set, DAV:lockscope to mod_dav */
     BAD("PF xmld: bound to DAV: on prop", PF,
         "<D:propfind xmlns:D=\"DAV:\" xmlns:xmld=\"DAV:\"><xmld:prop>"
-        "<D:getetag/></xmld:prop></D:propfind>"),
+        "<D:getetag/></xmld:prop></D:propfind>", PROPFIND_FORM, 80),
     BAD("PF XMLD: bound to DAV: on allprop", PF,
         "<D:propfind xmlns:D=\"DAV:\" xmlns:XMLD=\"DAV:\"><XMLD:allprop/>"
-        "</D:propfind>"),
+        "</D:propfind>", PROPFIND_FORM, 60),
     /* "<?xml" in EBCDIC (cp037): 4C 6F A7 94 93 */
+    /* read as UTF-8: "Lo", then a byte that starts no character */
     BAD("PF EBCDIC (detected)", PF,
         "\x4c\x6f\xa7\x94\x93\x40\xa5\x85\x99\xa2\x89\x96\x95\x7e"
-        "\x7f\xf1\x4b\xf0\x7f\x6f\x6e"),
+        "\x7f\xf1\x4b\xf0\x7f\x6f\x6e", XML, 2),
 
     /* ---------------- PROPPATCH ---------------- */
     BAD("PP xmld: bound to DAV: on set", PP,
         "<D:propertyupdate xmlns:D=\"DAV:\" xmlns:xmld=\"DAV:\"><xmld:set>"
         "<D:prop><x:a xmlns:x=\"urn:x\"/></D:prop></xmld:set>"
-        "</D:propertyupdate>"),
+        "</D:propertyupdate>", UPDATE_EMPTY, 111),
     BAD("LI xmld: bound to DAV: on lockscope", LI,
         "<D:lockinfo xmlns:D=\"DAV:\" xmlns:xmld=\"DAV:\"><xmld:lockscope>"
-        "<D:exclusive/></xmld:lockscope>" LI_TYPE "</D:lockinfo>"),
+        "<D:exclusive/></xmld:lockscope>" LI_TYPE "</D:lockinfo>",
+        LOCKINFO_CHILD, 45),
     OK_("PP svn property name with a colon", PP,
         "<D:propertyupdate xmlns:D=\"DAV:\" "
         "xmlns:C=\"http://subversion.tigris.org/xmlns/custom/\"><D:set><D:prop>"
@@ -563,56 +599,62 @@ static const body_row body_rows[] = {
         "<D:prop/><D:set/></Z:a></D:prop></D:set></D:propertyupdate>"),
     GEN("PP UTF-16BE with BOM", PP, gen_utf16be_bom_pp, NULL, V_OK),
     GEN("PP nesting 64", PP, gen_pp_depth64, NULL, V_OK),
-    GEN("PP nesting 65", PP, gen_pp_depth65, NULL, V400(6)),
-    { "PP body_bytes 64", PP, IN(PP_SET), NULL, &lim_body64, V413(6) },
-    BAD("PP empty body", PP, ""),
-    BAD("PP whitespace only", PP, "\n"),
-    BAD("PP root propfind", PP, PF_ALLPROP),
+    GEN("PP nesting 65", PP, gen_pp_depth65, NULL, BE(NESTING, 369)),
+    { "PP body_bytes 64", PP, IN(PP_SET), NULL, &lim_body64,
+      BE(TOO_LARGE, 64) },
+    BAD("PP empty body", PP, "", PROPPATCH_EMPTY, 0),
+    BAD("PP whitespace only", PP, "\n", XML, 1),
+    BAD("PP root propfind", PP, PF_ALLPROP, PROPPATCH_ROOT, 0),
     BAD("PP root in another namespace", PP,
-        "<propertyupdate xmlns=\"urn:x\"><set><prop/></set></propertyupdate>"),
+        "<propertyupdate xmlns=\"urn:x\"><set><prop/></set></propertyupdate>",
+        PROPPATCH_ROOT, 0),
     BAD("PP root without namespace", PP,
-        "<propertyupdate><set><prop/></set></propertyupdate>"),
-    BAD("PP empty root", PP, "<D:propertyupdate" D_NS "/>"),
+        "<propertyupdate><set><prop/></set></propertyupdate>",
+        PROPPATCH_ROOT, 0),
+    BAD("PP empty root", PP, "<D:propertyupdate" D_NS "/>", UPDATE_EMPTY, 0),
     BAD("PP only a foreign child", PP,
         "<D:propertyupdate" D_NS "><X:set xmlns:X=\"urn:x\"><D:prop/></X:set>"
-        "</D:propertyupdate>"),
+        "</D:propertyupdate>", UPDATE_EMPTY, 73),
     BAD("PP prop without set", PP,
-        "<D:propertyupdate" D_NS "><D:prop/></D:propertyupdate>"),
+        "<D:propertyupdate" D_NS "><D:prop/></D:propertyupdate>",
+        UPDATE_EMPTY, 42),
     BAD("PP set without prop", PP,
-        "<D:propertyupdate" D_NS "><D:set/></D:propertyupdate>"),
+        "<D:propertyupdate" D_NS "><D:set/></D:propertyupdate>",
+        UPDATE_PROP, 33),
     BAD("PP remove without prop", PP,
-        "<D:propertyupdate" D_NS "><D:remove></D:remove></D:propertyupdate>"),
+        "<D:propertyupdate" D_NS "><D:remove></D:remove></D:propertyupdate>",
+        UPDATE_PROP, 43),
     BAD("PP set with two props", PP,
         "<D:propertyupdate" D_NS "><D:set><D:prop/><D:prop/></D:set>"
-        "</D:propertyupdate>"),
+        "</D:propertyupdate>", UPDATE_PROP, 58),
     BAD("PP remove with two props", PP,
         "<D:propertyupdate" D_NS "><D:remove><D:prop/><D:prop/></D:remove>"
-        "</D:propertyupdate>"),
+        "</D:propertyupdate>", UPDATE_PROP, 61),
     BAD("PP good set, bad remove", PP,
         "<D:propertyupdate" D_NS "><D:set><D:prop/></D:set><D:remove/>"
-        "</D:propertyupdate>"),
-    BAD("PP DOCTYPE", PP, "<!DOCTYPE D:propertyupdate>" PP_SET),
+        "</D:propertyupdate>", UPDATE_PROP, 57),
+    BAD("PP DOCTYPE", PP, "<!DOCTYPE D:propertyupdate>" PP_SET, DOCTYPE, 0),
     BAD("PP windows-1252", PP,
         "<?xml version=\"1.0\" encoding=\"windows-1252\"?>"
         "<D:propertyupdate" D_NS "><D:set><D:prop>"
         "<Z:a xmlns:Z=\"urn:z\">\x80</Z:a></D:prop></D:set>"
-        "</D:propertyupdate>"),
+        "</D:propertyupdate>", XML, 30),
     BAD("PP invalid UTF-8 (truncated sequence)", PP,
         "<D:propertyupdate" D_NS "><D:set><D:prop>"
         "<Z:a xmlns:Z=\"urn:z\">\xe2\x82</Z:a></D:prop></D:set>"
-        "</D:propertyupdate>"),
+        "</D:propertyupdate>", XML, 69),
     BAD("PP invalid UTF-8 (overlong /)", PP,
         "<D:propertyupdate" D_NS "><D:set><D:prop>"
         "<Z:a xmlns:Z=\"urn:z\">\xc0\xaf</Z:a></D:prop></D:set>"
-        "</D:propertyupdate>"),
+        "</D:propertyupdate>", XML, 69),
     BAD("PP invalid UTF-8 (surrogate)", PP,
         "<D:propertyupdate" D_NS "><D:set><D:prop>"
         "<Z:a xmlns:Z=\"urn:z\">\xed\xa0\x80</Z:a></D:prop></D:set>"
-        "</D:propertyupdate>"),
+        "</D:propertyupdate>", XML, 69),
     BAD("PP undeclared prefix", PP,
         "<D:propertyupdate" D_NS "><D:set><D:prop><Z:a/></D:prop></D:set>"
-        "</D:propertyupdate>"),
-    BAD("PP junk after root", PP, PP_SET "x"),
+        "</D:propertyupdate>", NAMESPACE, 0),
+    BAD("PP junk after root", PP, PP_SET "x", XML, 112),
 
     /* ---------------- LOCK ---------------- */
     OK_("LI 9.10.7 exclusive write with owner", LI,
@@ -647,65 +689,75 @@ static const body_row body_rows[] = {
     GEN("LI UTF-16LE with BOM, no declaration", LI, gen_utf16le_bom_nodecl,
         NULL, V_OK),
     GEN("LI nesting 64", LI, gen_li_depth64, NULL, V_OK),
-    GEN("LI nesting 65", LI, gen_li_depth65, NULL, V400(6)),
-    { "LI body_bytes 64", LI, IN(LI_EXCL), NULL, &lim_body64, V413(6) },
-    BAD("LI whitespace only", LI, "\r\n"),
-    BAD("LI root propfind", LI, PF_ALLPROP),
+    GEN("LI nesting 65", LI, gen_li_depth65, NULL, BE(NESTING, 438)),
+    { "LI body_bytes 64", LI, IN(LI_EXCL), NULL, &lim_body64,
+      BE(TOO_LARGE, 64) },
+    BAD("LI whitespace only", LI, "\r\n", XML, 2),
+    BAD("LI root propfind", LI, PF_ALLPROP, LOCKINFO_ROOT, 0),
     BAD("LI root in another namespace", LI,
         "<lockinfo xmlns=\"urn:x\"><lockscope><exclusive/></lockscope>"
-        "<locktype><write/></locktype></lockinfo>"),
+        "<locktype><write/></locktype></lockinfo>", LOCKINFO_ROOT, 0),
     BAD("LI root without namespace", LI,
         "<lockinfo><lockscope><exclusive/></lockscope>"
-        "<locktype><write/></locktype></lockinfo>"),
-    BAD("LI empty root", LI, "<D:lockinfo" D_NS "/>"),
-    BAD("LI missing lockscope", LI, LI_OPEN LI_TYPE "</D:lockinfo>"),
-    BAD("LI missing locktype", LI, LI_OPEN LI_SCOPE "</D:lockinfo>"),
+        "<locktype><write/></locktype></lockinfo>", LOCKINFO_ROOT, 0),
+    BAD("LI empty root", LI, "<D:lockinfo" D_NS "/>", LOCKINFO_PARTS, 0),
+    BAD("LI missing lockscope", LI, LI_OPEN LI_TYPE "</D:lockinfo>",
+        LOCKINFO_PARTS, 62),
+    BAD("LI missing locktype", LI, LI_OPEN LI_SCOPE "</D:lockinfo>",
+        LOCKINFO_PARTS, 68),
     BAD("LI two lockscopes", LI,
-        LI_OPEN LI_SCOPE LI_SCOPE LI_TYPE "</D:lockinfo>"),
+        LI_OPEN LI_SCOPE LI_SCOPE LI_TYPE "</D:lockinfo>",
+        LOCKSCOPE_TWICE, 68),
     BAD("LI two locktypes", LI,
-        LI_OPEN LI_SCOPE LI_TYPE LI_TYPE "</D:lockinfo>"),
+        LI_OPEN LI_SCOPE LI_TYPE LI_TYPE "</D:lockinfo>", LOCKTYPE_TWICE, 103),
     BAD("LI two owners", LI,
         LI_OPEN LI_SCOPE LI_TYPE "<D:owner>a</D:owner><D:owner>b</D:owner>"
-        "</D:lockinfo>"),
+        "</D:lockinfo>", OWNER_TWICE, 123),
     BAD("LI empty lockscope", LI,
-        LI_OPEN "<D:lockscope/>" LI_TYPE "</D:lockinfo>"),
+        LI_OPEN "<D:lockscope/>" LI_TYPE "</D:lockinfo>", LOCKSCOPE, 27),
     BAD("LI exclusive and shared", LI,
         LI_OPEN "<D:lockscope><D:exclusive/><D:shared/></D:lockscope>"
-        LI_TYPE "</D:lockinfo>"),
+        LI_TYPE "</D:lockinfo>", LOCKSCOPE, 65),
     BAD("LI exclusive twice", LI,
         LI_OPEN "<D:lockscope><D:exclusive/><D:exclusive/></D:lockscope>"
-        LI_TYPE "</D:lockinfo>"),
+        LI_TYPE "</D:lockinfo>", LOCKSCOPE, 68),
     BAD("LI foreign exclusive", LI,
         LI_OPEN "<D:lockscope><X:exclusive xmlns:X=\"urn:x\"/></D:lockscope>"
-        LI_TYPE "</D:lockinfo>"),
+        LI_TYPE "</D:lockinfo>", LOCKSCOPE, 70),
     BAD("LI unknown lockscope", LI,
         LI_OPEN "<D:lockscope><D:local/></D:lockscope>" LI_TYPE
-        "</D:lockinfo>"),
+        "</D:lockinfo>", LOCKSCOPE, 50),
     BAD("LI empty locktype", LI,
-        LI_OPEN LI_SCOPE "<D:locktype></D:locktype></D:lockinfo>"),
+        LI_OPEN LI_SCOPE "<D:locktype></D:locktype></D:lockinfo>",
+        LOCKTYPE, 80),
     BAD("LI locktype read", LI,
-        LI_OPEN LI_SCOPE "<D:locktype><D:read/></D:locktype></D:lockinfo>"),
+        LI_OPEN LI_SCOPE "<D:locktype><D:read/></D:locktype></D:lockinfo>",
+        LOCKTYPE, 89),
     BAD("LI write twice", LI,
         LI_OPEN LI_SCOPE "<D:locktype><D:write/><D:write/></D:locktype>"
-        "</D:lockinfo>"),
+        "</D:lockinfo>", LOCKTYPE, 100),
     BAD("LI foreign write", LI,
         LI_OPEN LI_SCOPE "<D:locktype><X:write xmlns:X=\"urn:x\"/>"
-        "</D:locktype></D:lockinfo>"),
+        "</D:locktype></D:lockinfo>", LOCKTYPE, 106),
     BAD("LI other DAV: child", LI,
-        LI_OPEN LI_SCOPE LI_TYPE "<D:timeout/></D:lockinfo>"),
+        LI_OPEN LI_SCOPE LI_TYPE "<D:timeout/></D:lockinfo>",
+        LOCKINFO_CHILD, 103),
     BAD("LI foreign child", LI,
-        LI_OPEN LI_SCOPE LI_TYPE "<X:foo xmlns:X=\"urn:x\"/></D:lockinfo>"),
-    BAD("LI DOCTYPE", LI, "<!DOCTYPE D:lockinfo>" LI_EXCL),
+        LI_OPEN LI_SCOPE LI_TYPE "<X:foo xmlns:X=\"urn:x\"/></D:lockinfo>",
+        LOCKINFO_CHILD, 103),
+    BAD("LI DOCTYPE", LI, "<!DOCTYPE D:lockinfo>" LI_EXCL, DOCTYPE, 0),
     BAD("LI DOCTYPE with entity", LI,
         "<!DOCTYPE lockinfo [<!ENTITY o \"me\">]>" LI_OPEN LI_SCOPE LI_TYPE
-        "<D:owner>&o;</D:owner></D:lockinfo>"),
+        "<D:owner>&o;</D:owner></D:lockinfo>", DOCTYPE, 0),
     BAD("LI windows-1252", LI,
-        "<?xml version=\"1.0\" encoding=\"windows-1252\"?>" LI_EXCL),
+        "<?xml version=\"1.0\" encoding=\"windows-1252\"?>" LI_EXCL, XML, 30),
     BAD("LI undeclared prefix", LI,
-        LI_OPEN LI_SCOPE LI_TYPE "<D:owner><Q:x/></D:owner></D:lockinfo>"),
-    BAD("LI junk after root", LI, LI_EXCL "<D:lockinfo/>"),
+        LI_OPEN LI_SCOPE LI_TYPE "<D:owner><Q:x/></D:owner></D:lockinfo>",
+        NAMESPACE, 0),
+    BAD("LI junk after root", LI, LI_EXCL "<D:lockinfo/>", XML, 116),
     BAD("LI invalid UTF-8 in owner", LI,
-        LI_OPEN LI_SCOPE LI_TYPE "<D:owner>\xff\xfe</D:owner></D:lockinfo>"),
+        LI_OPEN LI_SCOPE LI_TYPE "<D:owner>\xff\xfe</D:owner></D:lockinfo>",
+        XML, 112),
 };
 
 /* ---- running a body ---- */
@@ -713,7 +765,6 @@ static const body_row body_rows[] = {
 enum { MODE_WHOLE, MODE_XML, MODE_SPLIT, MODE_BYTES };
 
 typedef struct {
-    unit_verdict v;
     apr_size_t size;            /* rwdav_body_size before finish, if reached */
     int finished;               /* the verdict came from rwdav_body_finish */
     const char *diff;           /* unit_verdict_diff against the row */
@@ -726,7 +777,7 @@ static run_result run_body(apr_pool_t *parent, const body_row *r,
     apr_pool_t *p = NULL;
     rwdav_body *b;
     rwdav_error *err = NULL;
-    run_result res = { { 0, 0 }, 0, 0, NULL };
+    run_result res = { 0, 0, NULL };
     apr_size_t off;
 
     ck_assert(apr_pool_create(&p, parent) == APR_SUCCESS);
@@ -754,10 +805,6 @@ static run_result run_body(apr_pool_t *parent, const body_row *r,
         res.size = rwdav_body_size(b);
         res.finished = 1;
         err = rwdav_body_finish(b);
-    }
-    if (err) {
-        res.v.status = err->status;
-        res.v.sub = (int)err->sub;
     }
     res.diff = unit_verdict_diff(parent, err, r->want, UNIT_NO_LEN);
     apr_pool_destroy(p);            /* runs the parser's cleanup */
@@ -888,8 +935,8 @@ START_TEST(test_limits_default)
 {
     rwdav_limits lim;
 
-    /* "Zero fields are replaced by the defaults" */
-    memset(&lim, 0, sizeof(lim));
+    /* every field, whatever it held */
+    memset(&lim, 0xa5, sizeof(lim));
     rwdav_limits_default(&lim);
     ck_assert_uint_eq(lim.header_len, RWDAV_DEFAULT_HEADER_LEN);
     ck_assert_uint_eq(lim.if_lists, RWDAV_DEFAULT_IF_LISTS);
@@ -897,15 +944,256 @@ START_TEST(test_limits_default)
     ck_assert_uint_eq(lim.body_bytes, RWDAV_DEFAULT_BODY_BYTES);
     ck_assert_uint_eq(lim.xml_depth, RWDAV_DEFAULT_XML_DEPTH);
     ck_assert_uint_eq(lim.timeout_types, RWDAV_DEFAULT_TIMEOUT_TYPES);
-    /* ... and only those */
-    memset(&lim, 0, sizeof(lim));
-    lim.header_len = 7;
-    lim.xml_depth = 3;
-    rwdav_limits_default(&lim);
-    ck_assert_uint_eq(lim.header_len, 7);
-    ck_assert_uint_eq(lim.if_lists, RWDAV_DEFAULT_IF_LISTS);
-    ck_assert_uint_eq(lim.xml_depth, 3);
-    ck_assert_uint_eq(lim.body_bytes, RWDAV_DEFAULT_BODY_BYTES);
+    /* unit_limits: the defaults, and a row's non-zero caps over them */
+    {
+        rwdav_limits custom = { .header_len = 7, .xml_depth = 3 };
+        unit_limits(&lim, &custom);
+        ck_assert_uint_eq(lim.header_len, 7);
+        ck_assert_uint_eq(lim.xml_depth, 3);
+        ck_assert_uint_eq(lim.if_lists, RWDAV_DEFAULT_IF_LISTS);
+        ck_assert_uint_eq(lim.body_bytes, RWDAV_DEFAULT_BODY_BYTES);
+    }
+}
+END_TEST
+
+/* ---- the fault ids (rwdav_error.c) ----
+ * Their names are published: log lines and response bodies carry them, so
+ * a name never changes and is never reused. This list pins them; a new id
+ * adds a row, nothing else here changes. */
+static const struct {
+    rwdav_error_id id;
+    const char *name;
+} id_names[] = {
+    { RWDAV_E_DEPTH_EMPTY, "depth.empty" },
+    { RWDAV_E_DEPTH_VALUE, "depth.value" },
+    { RWDAV_E_DEPTH_PROPFIND_ABSENT, "depth.propfind-absent" },
+    { RWDAV_E_DEPTH_PROPFIND_INFINITY, "depth.propfind-infinity" },
+    { RWDAV_E_DEPTH_COPY, "depth.copy" },
+    { RWDAV_E_DEPTH_MOVE, "depth.move" },
+    { RWDAV_E_DEPTH_LOCK, "depth.lock" },
+    { RWDAV_E_DEPTH_DELETE_COLLECTION, "depth.delete-collection" },
+    { RWDAV_E_DEPTH_DELETE, "depth.delete" },
+    { RWDAV_E_OVERWRITE_EMPTY, "overwrite.empty" },
+    { RWDAV_E_OVERWRITE_VALUE, "overwrite.value" },
+    { RWDAV_E_TRANSLATE_VALUE, "translate.value" },
+    { RWDAV_E_DEST_EMPTY, "destination.empty" },
+    { RWDAV_E_DEST_TOO_LONG, "destination.too-long" },
+    { RWDAV_E_DEST_NOT_REFERENCE, "destination.not-reference" },
+    { RWDAV_E_DEST_NETWORK_PATH, "destination.network-path" },
+    { RWDAV_E_DEST_BAD_ESCAPE, "destination.bad-escape" },
+    { RWDAV_E_DEST_ENCODED_NUL, "destination.encoded-nul" },
+    { RWDAV_E_DEST_FRAGMENT, "destination.fragment" },
+    { RWDAV_E_DEST_CHAR, "destination.char" },
+    { RWDAV_E_DEST_USERINFO_CHAR, "destination.userinfo-char" },
+    { RWDAV_E_DEST_IP_LITERAL_CHAR, "destination.ip-literal-char" },
+    { RWDAV_E_DEST_IP_LITERAL_UNCLOSED, "destination.ip-literal-unclosed" },
+    { RWDAV_E_DEST_HOST_CHAR, "destination.host-char" },
+    { RWDAV_E_DEST_AFTER_HOST, "destination.after-host" },
+    { RWDAV_E_DEST_PORT_NOT_NUMBER, "destination.port-not-number" },
+    { RWDAV_E_DEST_PORT_RANGE, "destination.port-range" },
+    { RWDAV_E_DEST_NUL, "destination.nul" },
+    { RWDAV_E_DEST_DOT_SEGMENT, "destination.dot-segment" },
+    { RWDAV_E_DEST_NO_HOST, "destination.no-host" },
+    { RWDAV_E_DEST_USERINFO, "destination.userinfo" },
+    { RWDAV_E_DEST_OTHER_SCHEME, "destination.other-scheme" },
+    { RWDAV_E_DEST_OTHER_SERVER, "destination.other-server" },
+    { RWDAV_E_DEST_ROOT, "destination.root" },
+    { RWDAV_E_DEST_PATH, "destination.path" },
+    { RWDAV_E_DEST_SELF, "destination.self" },
+    { RWDAV_E_DEST_PARENT, "destination.parent" },
+    { RWDAV_E_DEST_INSIDE, "destination.inside" },
+    { RWDAV_E_IF_EMPTY, "if.empty" },
+    { RWDAV_E_IF_TOO_LONG, "if.too-long" },
+    { RWDAV_E_IF_COMMA, "if.comma" },
+    { RWDAV_E_IF_SYNTAX, "if.syntax" },
+    { RWDAV_E_IF_MIXED_TAGGING, "if.mixed-tagging" },
+    { RWDAV_E_IF_TAG_WITHOUT_LIST, "if.tag-without-list" },
+    { RWDAV_E_IF_TOO_MANY_LISTS, "if.too-many-lists" },
+    { RWDAV_E_IF_LIST_UNCLOSED, "if.list-unclosed" },
+    { RWDAV_E_IF_LIST_EMPTY, "if.list-empty" },
+    { RWDAV_E_IF_LIST_SYNTAX, "if.list-syntax" },
+    { RWDAV_E_IF_NOT_TWICE, "if.not-twice" },
+    { RWDAV_E_IF_TOO_MANY_CONDITIONS, "if.too-many-conditions" },
+    { RWDAV_E_IF_TOKEN_UNCLOSED, "if.token-unclosed" },
+    { RWDAV_E_IF_TOKEN_EMPTY, "if.token-empty" },
+    { RWDAV_E_IF_TOKEN_NOT_URI, "if.token-not-uri" },
+    { RWDAV_E_IF_TOKEN_OPAQUE, "if.token-opaquelocktoken" },
+    { RWDAV_E_IF_ETAG_UNQUOTED, "if.etag-unquoted" },
+    { RWDAV_E_IF_ETAG_CHAR, "if.etag-char" },
+    { RWDAV_E_IF_ETAG_UNCLOSED, "if.etag-unclosed" },
+    { RWDAV_E_IF_ETAG_BRACKET, "if.etag-bracket" },
+    { RWDAV_E_IF_TAG_UNCLOSED, "if.tag-unclosed" },
+    { RWDAV_E_IF_TAG_EMPTY, "if.tag-empty" },
+    { RWDAV_E_IF_TAG_NOT_REFERENCE, "if.tag-not-reference" },
+    { RWDAV_E_IF_TAG_NETWORK_PATH, "if.tag-network-path" },
+    { RWDAV_E_IF_TAG_BAD_ESCAPE, "if.tag-bad-escape" },
+    { RWDAV_E_IF_TAG_ENCODED_NUL, "if.tag-encoded-nul" },
+    { RWDAV_E_IF_TAG_FRAGMENT, "if.tag-fragment" },
+    { RWDAV_E_IF_TAG_CHAR, "if.tag-char" },
+    { RWDAV_E_IF_TAG_USERINFO_CHAR, "if.tag-userinfo-char" },
+    { RWDAV_E_IF_TAG_IP_LITERAL_CHAR, "if.tag-ip-literal-char" },
+    { RWDAV_E_IF_TAG_IP_LITERAL_UNCLOSED, "if.tag-ip-literal-unclosed" },
+    { RWDAV_E_IF_TAG_HOST_CHAR, "if.tag-host-char" },
+    { RWDAV_E_IF_TAG_AFTER_HOST, "if.tag-after-host" },
+    { RWDAV_E_IF_TAG_PORT_NOT_NUMBER, "if.tag-port-not-number" },
+    { RWDAV_E_IF_TAG_PORT_RANGE, "if.tag-port-range" },
+    { RWDAV_E_IF_TAG_NUL, "if.tag-nul" },
+    { RWDAV_E_IF_TAG_DOT_SEGMENT, "if.tag-dot-segment" },
+    { RWDAV_E_IF_TAG_SCHEME, "if.tag-scheme" },
+    { RWDAV_E_IF_TAG_NO_HOST, "if.tag-no-host" },
+    { RWDAV_E_IF_TAG_USERINFO, "if.tag-userinfo" },
+    { RWDAV_E_IF_REFRESH_NO_IF, "if.refresh-without-if" },
+    { RWDAV_E_IF_REFRESH_NO_TOKEN, "if.refresh-without-token" },
+    { RWDAV_E_TIMEOUT_EMPTY, "timeout.empty" },
+    { RWDAV_E_TIMEOUT_TOO_LONG, "timeout.too-long" },
+    { RWDAV_E_TIMEOUT_VALUE, "timeout.value" },
+    { RWDAV_E_TIMEOUT_DIGITS, "timeout.digits" },
+    { RWDAV_E_TIMEOUT_RANGE, "timeout.range" },
+    { RWDAV_E_TIMEOUT_SEPARATOR, "timeout.separator" },
+    { RWDAV_E_TIMEOUT_TOO_MANY, "timeout.too-many" },
+    { RWDAV_E_TIMEOUT_NO_VALUE, "timeout.no-value" },
+    { RWDAV_E_LOCKTOKEN_EMPTY, "lock-token.empty" },
+    { RWDAV_E_LOCKTOKEN_TOO_LONG, "lock-token.too-long" },
+    { RWDAV_E_LOCKTOKEN_UNCLOSED, "lock-token.unclosed" },
+    { RWDAV_E_LOCKTOKEN_BARE, "lock-token.bare" },
+    { RWDAV_E_LOCKTOKEN_EMPTY_URI, "lock-token.empty-uri" },
+    { RWDAV_E_LOCKTOKEN_NOT_URI, "lock-token.not-uri" },
+    { RWDAV_E_LOCKTOKEN_OPAQUE, "lock-token.opaquelocktoken" },
+    { RWDAV_E_BODY_TOO_LARGE, "body.too-large" },
+    { RWDAV_E_BODY_PROPPATCH_EMPTY, "body.proppatch-empty" },
+    { RWDAV_E_BODY_XML, "body.xml" },
+    { RWDAV_E_BODY_NAMESPACE, "body.namespace" },
+    { RWDAV_E_BODY_DOCTYPE, "body.doctype" },
+    { RWDAV_E_BODY_PARSER, "body.parser-unavailable" },
+    { RWDAV_E_BODY_NO_ROOT, "body.no-root" },
+    { RWDAV_E_BODY_NESTING, "body.nesting" },
+    { RWDAV_E_BODY_PROPFIND_ROOT, "body.propfind-root" },
+    { RWDAV_E_BODY_PROPPATCH_ROOT, "body.proppatch-root" },
+    { RWDAV_E_BODY_LOCKINFO_ROOT, "body.lockinfo-root" },
+    { RWDAV_E_BODY_PROP_TWICE, "body.prop-twice" },
+    { RWDAV_E_BODY_FORM_TWICE, "body.propfind-repeated" },
+    { RWDAV_E_BODY_INCLUDE_TWICE, "body.include-twice" },
+    { RWDAV_E_BODY_PROPFIND_FORM, "body.propfind-form" },
+    { RWDAV_E_BODY_INCLUDE_ALONE, "body.include-without-allprop" },
+    { RWDAV_E_BODY_UPDATE_EMPTY, "body.propertyupdate-empty" },
+    { RWDAV_E_BODY_UPDATE_PROP, "body.set-remove-prop" },
+    { RWDAV_E_BODY_LOCKINFO_CHILD, "body.lockinfo-child" },
+    { RWDAV_E_BODY_LOCKINFO_PARTS, "body.lockinfo-parts" },
+    { RWDAV_E_BODY_LOCKSCOPE_TWICE, "body.lockscope-twice" },
+    { RWDAV_E_BODY_LOCKTYPE_TWICE, "body.locktype-twice" },
+    { RWDAV_E_BODY_OWNER_TWICE, "body.owner-twice" },
+    { RWDAV_E_BODY_LOCKSCOPE, "body.lockscope" },
+    { RWDAV_E_BODY_LOCKTYPE, "body.locktype" },
+    { RWDAV_E_LOCKTOKEN_MISSING, "lock-token.missing" },
+    { RWDAV_E_LOCKTOKEN_NOT_FS, "lock-token.not-fs" },
+    { RWDAV_E_DEST_MISSING, "destination.missing" },
+    { RWDAV_E_DEST_UNKNOWN_SERVER, "destination.unknown-server" },
+    { RWDAV_E_CL_BODY_NOT_ALLOWED, "content-length.body-not-allowed" },
+    { RWDAV_E_CL_SHORT_BODY, "content-length.short-body" },
+};
+
+START_TEST(test_id_name_pinned)
+{
+    ck_assert_msg(!strcmp(rwdav_error_id_name(id_names[_i].id),
+                          id_names[_i].name),
+                  "id %d is \"%s\", published as \"%s\"",
+                  (int)id_names[_i].id,
+                  rwdav_error_id_name(id_names[_i].id), id_names[_i].name);
+}
+END_TEST
+
+/* The family a name starts with is its sub-status's header. */
+static const char *family(rwdav_substatus sub)
+{
+    static const char *const f[RWDAV_SUB_MAX + 1] = {
+        "", "destination", "depth", "if", "overwrite", "translate", "body",
+        "content-length", "timeout", "lock-token"
+    };
+    return f[sub];
+}
+
+/* Each row: "family.rule" in lowercase, a family its sub-status's, a name
+ * no other id has, and an error built as the row says. */
+START_TEST(test_id_row)
+{
+    rwdav_error_id id = (rwdav_error_id)_i;
+    apr_pool_t *p = unit_pool();
+    const char *name = rwdav_error_id_name(id), *dot = strchr(name, '.'), *c;
+    rwdav_error *e = rwdav_fault(p, id, 5);
+    int k;
+
+    ck_assert_msg(dot && !strchr(dot + 1, '.') && dot[1], "id %d: \"%s\"",
+                  _i, name);
+    for (c = name; *c; c++)
+        ck_assert_msg((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')
+                      || *c == '-' || *c == '.', "\"%s\": '%c'", name, *c);
+    ck_assert_msg(e->id == id && e->offset == 5 && e->detail == NULL,
+                  "%s: id %d, offset %lu", name, (int)e->id,
+                  (unsigned long)e->offset);
+    ck_assert_msg(e->status == 400 || e->status == 403 || e->status == 413
+                  || e->status == 500 || e->status == 502, "%s: status %d",
+                  name, e->status);
+    ck_assert_msg(e->sub > RWDAV_SUB_NONE && e->sub <= RWDAV_SUB_MAX
+                  && !strncmp(name, family(e->sub), (apr_size_t)(dot - name))
+                  && family(e->sub)[dot - name] == '\0',
+                  "%s: sub-status %d", name, (int)e->sub);
+    ck_assert_msg(e->reason && e->reason[0] && e->field
+                  && !strcmp(e->field, rwdav_substatus_field(e->sub)),
+                  "%s: reason or field", name);
+    ck_assert_msg(!e->condition || e->condition[0], "%s: condition", name);
+    for (k = RWDAV_E_NONE + 1; k < RWDAV_E__COUNT; k++)
+        ck_assert_msg(k == _i || strcmp(rwdav_error_id_name(k), name),
+                      "ids %d and %d are both \"%s\"", k, _i, name);
+    apr_pool_destroy(p);
+}
+END_TEST
+
+START_TEST(test_id_none)
+{
+    apr_pool_t *p = unit_pool();
+    rwdav_error *e;
+
+    ck_assert_int_eq(NROWS(id_names), RWDAV_E__COUNT - 1);
+    ck_assert_str_eq(rwdav_error_id_name(RWDAV_E_NONE), "");
+    ck_assert_str_eq(rwdav_error_id_name(RWDAV_E__COUNT), "");
+    /* no id: a 500, not a status of 0 */
+    e = rwdav_fault(p, RWDAV_E__COUNT, 0);
+    ck_assert_msg(e->id == RWDAV_E_NONE && e->status == 500,
+                  "no such id: id %d, status %d", (int)e->id, e->status);
+    /* a row's fields, and the offset as given */
+    e = rwdav_fault(p, RWDAV_E_LOCKTOKEN_NOT_FS, 1);
+    ck_assert_msg(e->id == RWDAV_E_LOCKTOKEN_NOT_FS && e->status == 400
+                  && e->sub == RWDAV_SUB_LOCK_TOKEN && e->offset == 1
+                  && !strcmp(e->field, "Lock-Token") && !e->condition
+                  && !e->detail, "rwdav_fault");
+    apr_pool_destroy(p);
+}
+END_TEST
+
+/* expat's and apr_xml's words go to detail; reason stays the row's. */
+START_TEST(test_body_detail)
+{
+    static const char *const bodies[] = {
+        "<D:propfind xmlns:D=\"DAV:\"><D:allprop/>",
+        "<D:propfind><D:allprop/></D:propfind>",
+    };
+    apr_pool_t *p = unit_pool();
+    rwdav_limits lim;
+    int k;
+
+    unit_limits(&lim, NULL);
+    for (k = 0; k < 2; k++) {
+        rwdav_body *b = rwdav_body_create(p, RWDAV_BODY_PROPFIND, &lim);
+        rwdav_error *e = rwdav_body_feed(b, bodies[k], strlen(bodies[k]));
+        if (!e)
+            e = rwdav_body_finish(b);
+        ck_assert_msg(e && e->id == (k ? RWDAV_E_BODY_NAMESPACE
+                                       : RWDAV_E_BODY_XML)
+                      && e->detail && e->detail[0]
+                      && !strcmp(e->reason, rwdav_fault(p, e->id, 0)->reason),
+                      "%s: detail", bodies[k]);
+    }
+    apr_pool_destroy(p);
 }
 END_TEST
 
@@ -1055,6 +1343,8 @@ START_TEST(test_body_cap_judges_prefix_first)
     rwdav_limits custom = { 0 }, lim;
     const char *bad = "pt>te>te>te>te>te>te>te>te>te>te>te>";   /* 36 bytes */
     const char *good = "<D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop>";
+    /* text before the root: expat stops at its first byte */
+    const unit_verdict want_400 = BE(XML, 0), want_413 = BE(TOO_LARGE, 8);
     rwdav_body *b;
     rwdav_error *e;
 
@@ -1062,18 +1352,18 @@ START_TEST(test_body_cap_judges_prefix_first)
     unit_limits(&lim, &custom);
     b = rwdav_body_create(p, RWDAV_BODY_PROPPATCH, &lim);
     e = rwdav_body_feed(b, bad, strlen(bad));
-    ck_assert_msg(e && e->status == 400 && e->sub == RWDAV_SUB_BODY,
-                  "malformed before the cap, fed whole: expected 400.6");
+    CK_VERDICT(p, e, want_400, UNIT_NO_LEN, "malformed before the cap, whole",
+               bad, strlen(bad));
     b = rwdav_body_create(p, RWDAV_BODY_PROPPATCH, &lim);
     e = rwdav_body_feed(b, bad, 4);
     if (!e)
         e = rwdav_body_feed(b, bad + 4, strlen(bad) - 4);
-    ck_assert_msg(e && e->status == 400, "malformed before the cap, split: "
-                  "expected 400.6");
+    CK_VERDICT(p, e, want_400, UNIT_NO_LEN, "malformed before the cap, split",
+               bad, strlen(bad));
     b = rwdav_body_create(p, RWDAV_BODY_PROPPATCH, &lim);
     e = rwdav_body_feed(b, good, strlen(good));
-    ck_assert_msg(e && e->status == 413 && e->sub == RWDAV_SUB_BODY,
-                  "well-formed up to the cap: expected 413.6");
+    CK_VERDICT(p, e, want_413, UNIT_NO_LEN, "well-formed up to the cap", good,
+               strlen(good));
     apr_pool_destroy(p);
 }
 END_TEST
@@ -1099,6 +1389,12 @@ Suite *suite_body(void)
 
     tc = tcase_create("limits");
     tcase_add_test(tc, test_limits_default);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("fault_ids");
+    tcase_add_loop_test(tc, test_id_name_pinned, 0, NROWS(id_names));
+    tcase_add_loop_test(tc, test_id_row, RWDAV_E_NONE + 1, RWDAV_E__COUNT);
+    tcase_add_test(tc, test_id_none);
+    tcase_add_test(tc, test_body_detail);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -31,7 +31,9 @@ static const char *gen_big_bare(apr_pool_t *p, apr_size_t *len)
 }
 
 #define OK_(nm, v, bare, tok) { nm, IN(v), NULL, bare, V_OK, tok }
-#define BAD(nm, v, bare)      { nm, IN(v), NULL, bare, V400(9), NULL }
+/* refused: the fault's id (RWDAV_E_LOCKTOKEN_ id) and offset */
+#define BAD(nm, v, bare, id, off) \
+    { nm, IN(v), NULL, bare, VE(RWDAV_E_LOCKTOKEN_##id, off), NULL }
 
 static const lt_row lt_rows[] = {
     OK_("opaquelocktoken", "<" OLT ">", 0, OLT),
@@ -46,48 +48,51 @@ static const lt_row lt_rows[] = {
         "opaquelocktoken:F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6"),
     OK_("bare opaquelocktoken allowed", OLT, 1, OLT),
     OK_("bare urn allowed", U1, 1, U1),
-    BAD("bare opaquelocktoken refused", OLT, 0),
-    BAD("bare urn refused", U1, 0),
-    BAD("empty", "", 0),
-    BAD("empty, bare allowed", "", 1),
-    BAD("<>", "<>", 0),
-    BAD("<>, bare allowed", "<>", 1),
-    BAD("spaces inside", "< x >", 0),
-    BAD("space before >", "<" U1 " >", 0),
-    BAD("two Coded-URLs", "<a:b><c:d>", 0),
-    BAD("merged headers", "<" U1 ">, <" U1 ">", 0),
-    BAD("merged headers, bare allowed", "<" U1 ">, <" U1 ">", 1),
-    BAD("relative", "</relative>", 0),
-    BAD("relative no slash", "<relative>", 0),
-    BAD("bare relative", "relative", 1),
-    BAD("bare path", "/x", 1),
-    BAD("unclosed IPv6", "<http://[::1>", 0),
-    BAD("opaquelocktoken junk", "<opaquelocktoken:xyz>", 0),
-    BAD("opaquelocktoken empty", "<opaquelocktoken:>", 0),
+    BAD("bare opaquelocktoken refused", OLT, 0, BARE, 0),
+    BAD("bare urn refused", U1, 0, BARE, 0),
+    BAD("empty", "", 0, EMPTY, 0),
+    BAD("empty, bare allowed", "", 1, EMPTY, 0),
+    BAD("<>", "<>", 0, EMPTY_URI, 1),
+    BAD("<>, bare allowed", "<>", 1, EMPTY_URI, 1),
+    BAD("spaces inside", "< x >", 0, NOT_URI, 1),
+    BAD("space before >", "<" U1 " >", 0, NOT_URI, 46),
+    BAD("two Coded-URLs", "<a:b><c:d>", 0, NOT_URI, 4),
+    BAD("merged headers", "<" U1 ">, <" U1 ">", 0, NOT_URI, 46),
+    BAD("merged headers, bare allowed", "<" U1 ">, <" U1 ">", 1, NOT_URI, 46),
+    BAD("relative", "</relative>", 0, NOT_URI, 1),
+    BAD("relative no slash", "<relative>", 0, NOT_URI, 9),
+    BAD("bare relative", "relative", 1, NOT_URI, 8),
+    BAD("bare path", "/x", 1, NOT_URI, 0),
+    BAD("unclosed IPv6", "<http://[::1>", 0, NOT_URI, 12),
+    BAD("opaquelocktoken junk", "<opaquelocktoken:xyz>", 0, OPAQUE, 1),
+    BAD("opaquelocktoken empty", "<opaquelocktoken:>", 0, OPAQUE, 1),
     BAD("opaquelocktoken short",
-        "<opaquelocktoken:f81d4fae-7dec-11d0-a765-00a0c91e6bf>", 0),
-    BAD("opaquelocktoken trailing char", "<" OLT "x>", 0),
+        "<opaquelocktoken:f81d4fae-7dec-11d0-a765-00a0c91e6bf>", 0, OPAQUE, 1),
+    BAD("opaquelocktoken trailing char", "<" OLT "x>", 0, OPAQUE, 1),
     BAD("opaquelocktoken non-hex",
-        "<opaquelocktoken:g81d4fae-7dec-11d0-a765-00a0c91e6bf6>", 0),
-    BAD("bare opaquelocktoken junk", "opaquelocktoken:xyz", 1),
-    BAD("fragment", "<" U1 "#x>", 0),
-    BAD("space in URI", "<DAV:no lock>", 0),
-    BAD("trailing space", "<" U1 "> ", 0),
-    BAD("leading space", " <" U1 ">", 0),
-    BAD("unclosed", "<" U1, 0),
-    BAD("unopened", U1 ">", 0),
-    BAD("unopened, bare allowed", U1 ">", 1),
-    BAD("unclosed, bare allowed", "<" U1, 1),
-    BAD("double brackets", "<<" U1 ">>", 0),
-    BAD("junk after", "<" U1 ">x", 0),
-    BAD("NUL inside", "<urn:uuid:1\0>", 0),
-    BAD("NUL after", "<" U1 ">\0", 0),
-    BAD("NUL alone", "\0", 1),
-    BAD("bare with NUL", "urn:a\0", 1),
-    BAD("bare with space", "urn:a b", 1),
-    { "64 KiB, header_len 8192", NULL, 0, gen_big, 0, V400(9), NULL, 8192 },
-    { "64 KiB bare, header_len 8192", NULL, 0, gen_big_bare, 1, V400(9), NULL,
-      8192 },
+        "<opaquelocktoken:g81d4fae-7dec-11d0-a765-00a0c91e6bf6>", 0, OPAQUE,
+        1),
+    BAD("bare opaquelocktoken junk", "opaquelocktoken:xyz", 1, OPAQUE, 0),
+    BAD("fragment", "<" U1 "#x>", 0, NOT_URI, 46),
+    BAD("space in URI", "<DAV:no lock>", 0, NOT_URI, 7),
+    BAD("trailing space", "<" U1 "> ", 0, UNCLOSED, 47),
+    BAD("leading space", " <" U1 ">", 0, BARE, 0),
+    BAD("unclosed", "<" U1, 0, UNCLOSED, 46),
+    BAD("unopened", U1 ">", 0, BARE, 0),
+    BAD("unopened, bare allowed", U1 ">", 1, NOT_URI, 45),
+    BAD("unclosed, bare allowed", "<" U1, 1, UNCLOSED, 46),
+    BAD("double brackets", "<<" U1 ">>", 0, NOT_URI, 1),
+    BAD("junk after", "<" U1 ">x", 0, UNCLOSED, 47),
+    BAD("NUL inside", "<urn:uuid:1\0>", 0, NOT_URI, 11),
+    BAD("NUL after", "<" U1 ">\0", 0, UNCLOSED, 47),
+    BAD("NUL alone", "\0", 1, NOT_URI, 0),
+    BAD("bare with NUL", "urn:a\0", 1, NOT_URI, 5),
+    BAD("bare with space", "urn:a b", 1, NOT_URI, 5),
+    /* too long: at the cap */
+    { "64 KiB, header_len 8192", NULL, 0, gen_big, 0,
+      VE(RWDAV_E_LOCKTOKEN_TOO_LONG, 8192), NULL, 8192 },
+    { "64 KiB bare, header_len 8192", NULL, 0, gen_big_bare, 1,
+      VE(RWDAV_E_LOCKTOKEN_TOO_LONG, 8192), NULL, 8192 },
 };
 
 /* header-length applies to Lock-Token like to every other header: a token
@@ -110,8 +115,10 @@ START_TEST(test_locktoken_header_len)
     memmove(v + 8, v + 7, 249);
     v[7] = 'a';
     err = rwdav_locktoken_parse(p, v, 257, &lim, 0, &token, &norm);
-    ck_assert_msg(err && err->status == 400 && err->sub == RWDAV_SUB_LOCK_TOKEN,
-                  "257-byte token at a 256 cap not refused with 400.9");
+    {
+        unit_verdict want = VE(RWDAV_E_LOCKTOKEN_TOO_LONG, 256);
+        CK_VERDICT(p, err, want, 257, "257 bytes at a 256 cap", v, 257);
+    }
     apr_pool_destroy(p);
 }
 END_TEST
@@ -134,7 +141,7 @@ START_TEST(test_locktoken)
         lim.header_len = r->header_len;
     err = rwdav_locktoken_parse(p, in, len, &lim, r->allow_bare, &token, &norm);
     CK_VERDICT(p, err, r->want, len, r->name, in, len);
-    if (r->want.status == 0) {
+    if (r->want.id == RWDAV_E_NONE) {
         CK_STREQ(p, token, r->token, "token", r->name);
         CK_STREQ(p, norm, apr_pstrcat(p, "<", r->token, ">", NULL),
                  "normalized", r->name);

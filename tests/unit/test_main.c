@@ -17,12 +17,17 @@ apr_pool_t *unit_pool(void)
 
 void unit_limits(rwdav_limits *lim, const rwdav_limits *custom)
 {
-    if (custom) {
-        *lim = *custom;
-        return;
-    }
-    memset(lim, 0, sizeof(*lim));
     rwdav_limits_default(lim);
+    if (!custom)
+        return;
+#define UNIT_CAP(f) if (custom->f) lim->f = custom->f
+    UNIT_CAP(header_len);
+    UNIT_CAP(if_lists);
+    UNIT_CAP(if_conditions);
+    UNIT_CAP(body_bytes);
+    UNIT_CAP(xml_depth);
+    UNIT_CAP(timeout_types);
+#undef UNIT_CAP
 }
 
 const char *unit_repr(apr_pool_t *p, const char *s, apr_size_t len)
@@ -53,37 +58,51 @@ const char *unit_repr(apr_pool_t *p, const char *s, apr_size_t len)
     return out;
 }
 
+static const char *err_repr(apr_pool_t *p, const rwdav_error *e)
+{
+    return apr_psprintf(p, "%s (%d.%d \"%s\", offset %lu)",
+                        e->id ? rwdav_error_id_name(e->id) : "no id",
+                        e->status, (int)e->sub,
+                        e->reason ? e->reason : "(no reason)",
+                        (unsigned long)e->offset);
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
 const char *unit_verdict_diff(apr_pool_t *p, const rwdav_error *err,
                               unit_verdict want, apr_size_t len)
 {
-    if (err == NULL) {
-        if (want.status == 0)
-            return NULL;
-        return apr_psprintf(p, "expected %d.%d, got no error",
-                            want.status, want.sub);
-    }
-    if (want.status == 0)
-        return apr_psprintf(p, "expected no error, got %d.%d (%s, offset %lu)",
-                            err->status, (int)err->sub,
-                            err->reason ? err->reason : "(no reason)",
-                            (unsigned long)err->offset);
-    if (err->status != want.status || (int)err->sub != want.sub)
-        return apr_psprintf(p, "expected %d.%d, got %d.%d (%s)",
-                            want.status, want.sub, err->status,
-                            (int)err->sub,
-                            err->reason ? err->reason : "(no reason)");
+    const char *wname = rwdav_error_id_name(want.id);
+    const rwdav_error *row;
+
+    if (err == NULL)
+        return want.id == RWDAV_E_NONE ? NULL
+             : apr_psprintf(p, "expected %s at %lu, got no error", wname,
+                            (unsigned long)want.offset);
+    if (want.id == RWDAV_E_NONE)
+        return apr_psprintf(p, "expected no error, got %s",
+                            err_repr(p, err));
+    if (err->id != want.id || err->offset != want.offset)
+        return apr_psprintf(p, "expected %s at %lu, got %s", wname,
+                            (unsigned long)want.offset, err_repr(p, err));
+    row = rwdav_fault(p, want.id, 0);
+    if (err->status != row->status || err->sub != row->sub
+        || !same_str(err->reason, row->reason)
+        || !same_str(err->condition, row->condition))
+        return apr_psprintf(p, "%s is not its table row %s", err_repr(p, err),
+                            err_repr(p, row));
     if (err->reason == NULL || err->reason[0] == '\0')
-        return apr_psprintf(p, "%d.%d has no reason", err->status,
-                            (int)err->sub);
+        return apr_psprintf(p, "%s has no reason", wname);
     if (err->field == NULL
         || strcmp(err->field, rwdav_substatus_field(err->sub)) != 0)
-        return apr_psprintf(p, "%d.%d: field \"%s\", expected \"%s\"",
-                            err->status, (int)err->sub,
+        return apr_psprintf(p, "%s: field \"%s\", expected \"%s\"", wname,
                             err->field ? err->field : "(null)",
                             rwdav_substatus_field(err->sub));
     if (len != UNIT_NO_LEN && err->offset > len)
-        return apr_psprintf(p, "%d.%d: offset %lu beyond the value (%lu)",
-                            err->status, (int)err->sub,
+        return apr_psprintf(p, "%s: offset %lu beyond the value (%lu)", wname,
                             (unsigned long)err->offset, (unsigned long)len);
     return NULL;
 }

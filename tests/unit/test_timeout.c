@@ -55,8 +55,9 @@ static const char *gen_big_commas(apr_pool_t *p, apr_size_t *len)
     { nm, IN(v), NULL, NULL, V_OK, NULL, n, { __VA_ARGS__ } }
 #define NORM(nm, v, norm, n, ...) \
     { nm, IN(v), NULL, NULL, V_OK, norm, n, { __VA_ARGS__ } }
-#define BAD(nm, v) \
-    { nm, IN(v), NULL, NULL, V400(8), NULL, 0, { 0 } }
+/* refused: the fault's id (RWDAV_E_TIMEOUT_ id) and offset */
+#define BAD(nm, v, id, off) \
+    { nm, IN(v), NULL, NULL, VE(RWDAV_E_TIMEOUT_##id, off), NULL, 0, { 0 } }
 
 static const to_row to_rows[] = {
     OK_("Second-600", "Second-600", 1, 600),
@@ -84,59 +85,62 @@ static const to_row to_rows[] = {
     NORM("empty in the middle", "Infinite, , Second-9",
          "Infinite, Second-9", 2, INF, 9),
     /* refused */
-    BAD("empty", ""),
-    BAD("space", " "),
-    BAD("comma", ","),
-    BAD("commas", ", ,"),
-    BAD("Second- no digits", "Second-"),
-    BAD("Second-x", "Second-x"),
-    BAD("negative", "Second--1"),
-    BAD("plus", "Second-+1"),
-    BAD("space after dash", "Second- 5"),
-    BAD("space before dash", "Second -5"),
-    BAD("unit suffix", "Second-5s"),
-    BAD("no dash", "Second5"),
-    BAD("Seconds-", "Seconds-5"),
-    BAD("Infinity", "Infinity"),
-    BAD("Infinite5", "Infinite5"),
-    BAD("Infinite-", "Infinite-"),
-    BAD("decimal", "Second-1.5"),
-    BAD("hex", "Second-0x10"),
-    BAD("bare number", "5"),
-    BAD("missing comma", "Second-5 Infinite"),
-    BAD("missing comma 2", "Infinite Infinite"),
-    BAD("semicolon", "Second-5; Infinite"),
-    BAD("2^32", "Second-4294967296"),
-    BAD("2^32 with zeros", "Second-0004294967296"),
-    BAD("2^63", "Second-9223372036854775808"),
-    BAD("2^64-1", "Second-18446744073709551615"),
-    BAD("2^64", "Second-18446744073709551616"),
-    BAD("2^64+600", "Second-18446744073709552216"),
-    BAD("huge", "Second-99999999999999999999999999999999"),
-    BAD("bad element after good", "Second-5, Second-x"),
-    BAD("NUL", "\0"),
-    BAD("NUL after", "Second-5\0"),
-    BAD("NUL inside", "Second-\0" "5"),
-    BAD("NUL between", "Second-5,\0Infinite"),
-    BAD("fullwidth digit", "Second-\xef\xbc\x95"),
+    BAD("empty", "", EMPTY, 0),
+    BAD("space", " ", NO_VALUE, 0),
+    BAD("comma", ",", NO_VALUE, 0),
+    BAD("commas", ", ,", NO_VALUE, 0),
+    BAD("Second- no digits", "Second-", VALUE, 0),
+    BAD("Second-x", "Second-x", DIGITS, 7),
+    BAD("negative", "Second--1", DIGITS, 7),
+    BAD("plus", "Second-+1", DIGITS, 7),
+    BAD("space after dash", "Second- 5", VALUE, 0),
+    BAD("space before dash", "Second -5", VALUE, 0),
+    BAD("unit suffix", "Second-5s", DIGITS, 8),
+    BAD("no dash", "Second5", VALUE, 0),
+    BAD("Seconds-", "Seconds-5", VALUE, 0),
+    BAD("Infinity", "Infinity", VALUE, 0),
+    BAD("Infinite5", "Infinite5", VALUE, 0),
+    BAD("Infinite-", "Infinite-", VALUE, 0),
+    BAD("decimal", "Second-1.5", DIGITS, 8),
+    BAD("hex", "Second-0x10", DIGITS, 8),
+    BAD("bare number", "5", VALUE, 0),
+    BAD("missing comma", "Second-5 Infinite", SEPARATOR, 9),
+    BAD("missing comma 2", "Infinite Infinite", SEPARATOR, 9),
+    BAD("semicolon", "Second-5; Infinite", DIGITS, 8),
+    BAD("2^32", "Second-4294967296", RANGE, 7),
+    BAD("2^32 with zeros", "Second-0004294967296", RANGE, 7),
+    BAD("2^63", "Second-9223372036854775808", RANGE, 7),
+    BAD("2^64-1", "Second-18446744073709551615", RANGE, 7),
+    BAD("2^64", "Second-18446744073709551616", RANGE, 7),
+    BAD("2^64+600", "Second-18446744073709552216", RANGE, 7),
+    BAD("huge", "Second-99999999999999999999999999999999", RANGE, 7),
+    BAD("bad element after good", "Second-5, Second-x", DIGITS, 17),
+    BAD("NUL", "\0", VALUE, 0),
+    BAD("NUL after", "Second-5\0", DIGITS, 8),
+    BAD("NUL inside", "Second-\0" "5", DIGITS, 7),
+    BAD("NUL between", "Second-5,\0Infinite", VALUE, 9),
+    BAD("fullwidth digit", "Second-\xef\xbc\x95", DIGITS, 7),
     /* limits */
     { "16 types", NULL, 0, gen_16, NULL, V_OK, NULL, 16, { 1, 1, 1, 1 } },
-    { "17 types", NULL, 0, gen_17, NULL, V400(8), NULL, 0, { 0 } },
-    { "64 KiB, header_len 8192", NULL, 0, gen_big, &lim_len8k, V400(8), NULL,
-      0, { 0 } },
+    /* the 17th value, at 16 * strlen("Second-1, ") */
+    { "17 types", NULL, 0, gen_17, NULL, VE(RWDAV_E_TIMEOUT_TOO_MANY, 160),
+      NULL, 0, { 0 } },
+    /* too long: at the cap */
+    { "64 KiB, header_len 8192", NULL, 0, gen_big, &lim_len8k,
+      VE(RWDAV_E_TIMEOUT_TOO_LONG, 8192), NULL, 0, { 0 } },
     { "64 KiB commas, header_len 8192", NULL, 0, gen_big_commas, &lim_len8k,
-      V400(8), NULL, 0, { 0 } },
+      VE(RWDAV_E_TIMEOUT_TOO_LONG, 8192), NULL, 0, { 0 } },
     { "timeout_types 2: 2", IN("Second-1, Infinite"), NULL, &lim_types2,
       V_OK, NULL, 2, { 1, INF } },
     { "timeout_types 2: 3", IN("Second-1, Infinite, Second-2"), NULL,
-      &lim_types2, V400(8), NULL, 0, { 0 } },
+      &lim_types2, VE(RWDAV_E_TIMEOUT_TOO_MANY, 20), NULL, 0, { 0 } },
     { "timeout_types 2: empty elements do not count",
       IN("Second-1, , Second-2"), NULL, &lim_types2, V_OK,
       "Second-1, Second-2", 2, { 1, 2 } },
     { "header_len 12: 12 bytes", IN("Second-12345"), NULL, &lim_len12,
       V_OK, NULL, 1, { 12345 } },
     { "header_len 12: 13 bytes", IN("Second-123456"), NULL, &lim_len12,
-      V400(8), NULL, 0, { 0 } },
+      VE(RWDAV_E_TIMEOUT_TOO_LONG, 12), NULL, 0, { 0 } },
 };
 
 START_TEST(test_timeout)
@@ -155,7 +159,7 @@ START_TEST(test_timeout)
     memset(&out, 0, sizeof(out));
     err = rwdav_timeout_parse(p, in, len, &lim, &out);
     CK_VERDICT(p, err, r->want, len, r->name, in, len);
-    if (r->want.status == 0) {
+    if (r->want.id == RWDAV_E_NONE) {
         int i;
         const char *norm = r->normalized ? r->normalized
                                          : apr_pstrmemdup(p, in, len);

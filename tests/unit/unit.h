@@ -31,21 +31,21 @@ typedef const char *(*unit_gen_fn)(apr_pool_t *p, apr_size_t *len);
 /* Size of the "64 KiB" header values. */
 #define UNIT_BIG 65536
 
-/* An expected verdict: status 0 means "no error expected". */
+/* An expected verdict: the fault's id and where it is (dav/RULES.md says
+ * which byte each fault points at); RWDAV_E_NONE: no error expected. The
+ * status and sub-status follow from the id's row of the table. */
 typedef struct unit_verdict {
-    int status;
-    int sub;
+    rwdav_error_id id;
+    apr_size_t offset;
 } unit_verdict;
 
-#define V_OK      { 0, 0 }
-#define V400(n)   { 400, (n) }
-#define V403(n)   { 403, (n) }
-#define V413(n)   { 413, (n) }
-#define V502(n)   { 502, (n) }
+#define V_OK          { RWDAV_E_NONE, 0 }
+#define VE(id, off)   { (id), (off) }
 
-/* The limits a row runs with: custom copied as is (its zero fields are the
- * parser's to replace by defaults), or when NULL all defaults, filled by
- * rwdav_limits_default() on a zeroed struct. */
+/* The limits a row runs with: the defaults (rwdav_limits_default), then
+ * each non-zero field of custom (when not NULL) in place of its default,
+ * so a row names only the caps it is about. The parsers themselves apply
+ * the limits as given: a zero is a cap of zero to them. */
 void unit_limits(rwdav_limits *lim, const rwdav_limits *custom);
 
 /* A new pool for one case (fails the test if APR cannot create it). */
@@ -55,10 +55,10 @@ apr_pool_t *unit_pool(void);
 const char *unit_repr(apr_pool_t *p, const char *s, apr_size_t len);
 
 /* Compares err with the expected verdict. Returns NULL when they agree,
- * else a message saying what was expected and what came back. For errors it
- * also checks the invariants of rwdav_error: a non-empty reason, the field
- * named after the rule family, and (when len is not (apr_size_t)-1) an
- * offset within the value. */
+ * else a message saying what was expected and what came back. For errors:
+ * the id and the offset; the status, sub-status, reason and condition of
+ * the id's table row (rwdav_fault); the field named after the rule family;
+ * and (when len is not (apr_size_t)-1) an offset within the value. */
 const char *unit_verdict_diff(apr_pool_t *p, const rwdav_error *err,
                               unit_verdict want, apr_size_t len);
 
