@@ -182,6 +182,7 @@ typedef enum {
     RWDAV_E_DEST_UNKNOWN_SERVER,
     RWDAV_E_CL_BODY_NOT_ALLOWED,
     RWDAV_E_CL_SHORT_BODY,
+    RWDAV_E_DEST_NOT_PROXIED,
     RWDAV_E__COUNT                      /* not an id */
 } rwdav_error_id;
 

@@ -338,6 +338,10 @@ static const fault_row faults[RWDAV_E__COUNT] = {
     [RWDAV_E_CL_SHORT_BODY] = { "content-length.short-body", 400,
         RWDAV_SUB_CONTENT_LENGTH,
         "the request body ended before its Content-Length", NULL },
+    [RWDAV_E_DEST_NOT_PROXIED] = { "destination.not-proxied", 502,
+        RWDAV_SUB_DESTINATION,
+        "Destination names a path of this server that no ProxyPass maps to "
+        "a backend: the backend cannot copy or move there", NULL },
 };
 #undef TAG
 

@@ -23,10 +23,12 @@ static int rw_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     rw_status_init(s);
+    rw_proxy_init();
     if (!ap_find_linked_module("mod_dav.c")) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, RW_LOGNO(00001)
-                     "mod_dav is not loaded: mod_retrywith has nothing to "
-                     "check");
+        if (!ap_find_linked_module("mod_proxy.c"))
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, RW_LOGNO(00001)
+                         "neither mod_dav nor mod_proxy is loaded: "
+                         "mod_retrywith has nothing to check");
         rw_dav_provider_name = NULL;
         return OK;
     }
@@ -42,10 +44,12 @@ static int rw_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 
 static void rw_register_hooks(apr_pool_t *p)
 {
-    static const char *const before_dav[] = { "mod_dav.c", NULL };
+    /* mod_proxy's handler runs first of all: ours must run before it */
+    static const char *const before[] = { "mod_dav.c", "mod_proxy.c",
+                                          NULL };
 
     ap_hook_post_config(rw_post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_handler(rw_handler, NULL, before_dav, APR_HOOK_MIDDLE);
+    ap_hook_handler(rw_handler, NULL, before, APR_HOOK_FIRST);
     ap_hook_handler(rw_status_page, NULL, NULL, APR_HOOK_MIDDLE);
     rw_replay_filter = ap_register_input_filter("RETRYWITH_REPLAY",
                                                 rw_replay_in, NULL,

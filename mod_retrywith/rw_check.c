@@ -129,6 +129,50 @@ static void origin_of(request_rec *r, const char *hh, rwdav_origin *o)
     }
 }
 
+/* Does u name the backend that serves r (the URL mod_proxy forwards r
+ * to)? A client may have learnt it from the backend's own hrefs. */
+static int names_backend(request_rec *r, const rwdav_uri *u)
+{
+    apr_uri_t b;
+    rwdav_origin o;
+
+    if (!r->filename || strncmp(r->filename, "proxy:", 6)
+        || apr_uri_parse(r->pool, r->filename + 6, &b) != APR_SUCCESS
+        || !b.scheme || !b.hostname)
+        return 0;
+    o.scheme = b.scheme;
+    o.host = b.hostname;
+    o.port = b.port_str ? b.port : 0;
+    o.authority = NULL;
+    return rwdav_destination_names(u, &o);
+}
+
+/* Behind mod_proxy a Destination must name this server (its Host or
+ * another of its origins: mod_dav's same-scheme leniency is mod_dav's
+ * only) at a path some ProxyPass maps, and the backend gets the URL it
+ * knows; one naming the backend itself passes as it is. */
+static rwdav_error *judge_proxied_destination(rw_req *q, const char *v,
+                                              rwdav_destination *dest,
+                                              rwdav_error *e)
+{
+    request_rec *r = q->r;
+    const char *mapped;
+
+    if (e && e->id != RWDAV_E_DEST_OTHER_SERVER)
+        return e;
+    if (e && !rw_origin_known(r, q->conf, &dest->uri))
+        return names_backend(r, &dest->uri) ? NULL
+               : rwdav_fault(r->pool, RWDAV_E_DEST_UNKNOWN_SERVER, e->offset);
+    if ((e = rwdav_copymove_check(r->pool, r->uri, &dest->uri)) != NULL)
+        return e;
+    mapped = rw_proxy_map(r, &dest->uri);
+    if (!mapped)
+        return rwdav_fault(r->pool, RWDAV_E_DEST_NOT_PROXIED,
+                           (apr_size_t)(dest->uri.path.p - v));
+    apr_table_setn(r->headers_in, "Destination", mapped);
+    return NULL;
+}
+
 /* A well-formed Destination that names another scheme, host or port than
  * the Host the client used is still this server when it names one of the
  * server's other origins; and mod_dav itself compares only the scheme, so
@@ -146,6 +190,8 @@ static rwdav_error *judge_destination(rw_req *q, const char *v)
 
     origin_of(r, q->h.host, &o);
     e = rwdav_destination_parse(r->pool, v, strlen(v), &o, &q->lim, &dest);
+    if (q->proxied)
+        return judge_proxied_destination(q, v, &dest, e);
     absolute = dest.absolute;
     if (e && e->id == RWDAV_E_DEST_OTHER_SERVER) {
         const rwdav_span *sc = &dest.uri.scheme;
@@ -256,6 +302,39 @@ static rwdav_error *judge_timeout(rw_req *q, const char **at)
     return e;
 }
 
+/* Behind mod_proxy, the tagged URIs of an If header that name this server
+ * (as a Destination would) are handed to the backend as the URLs it
+ * knows; the rest of the header goes as the client wrote it. Returns the
+ * new value, or NULL when no tag names this server. */
+static const char *proxied_if(rw_req *q, const char *v)
+{
+    request_rec *r = q->r;
+    const char *out = NULL, *from = v;
+    rwdav_origin o;
+    int i;
+
+    origin_of(r, q->h.host, &o);
+    for (i = 0; q->ifh.tagged && i < q->ifh.lists->nelts; i++) {
+        const rwdav_span *tag = &APR_ARRAY_IDX(q->ifh.lists, i,
+                                               rwdav_if_list).resource;
+        rwdav_destination d;
+        rwdav_error *e = rwdav_destination_parse(r->pool, tag->p, tag->len,
+                                                 &o, &q->lim, &d);
+        const char *mapped;
+        if (e && !(e->id == RWDAV_E_DEST_OTHER_SERVER
+                   && rw_origin_known(r, q->conf, &d.uri)))
+            continue;
+        if (!(mapped = rw_proxy_map(r, &d.uri)))
+            continue;
+        out = apr_pstrcat(r->pool, out ? out : "",
+                          apr_pstrmemdup(r->pool, from,
+                                         (apr_size_t)(tag->p - from)),
+                          mapped, NULL);
+        from = tag->p + tag->len;
+    }
+    return out ? apr_pstrcat(r->pool, out, from, NULL) : NULL;
+}
+
 static rwdav_error *judge_if(rw_req *q, const char **at)
 {
     request_rec *r = q->r;
@@ -268,7 +347,9 @@ static rwdav_error *judge_if(rw_req *q, const char **at)
     if ((e = rwdav_if_parse(r->pool, v, strlen(v), &q->lim, &q->ifh)))
         return e;
     q->has_if = 1;
-    if (q->ifh.rewritten)
+    if (q->proxied && (v = proxied_if(q, v)) != NULL)
+        apr_table_setn(r->headers_in, "If", v);
+    else if (q->ifh.rewritten)
         apr_table_setn(r->headers_in, "If", q->ifh.normalized);
     return NULL;
 }
@@ -407,13 +488,21 @@ static void decide(rw_req *q)
  * to them where DAV is on. Without the provider lookup (httpd before
  * 2.4.21) every provider counts as mod_dav_fs. Another provider
  * (mod_dav_svn, ...) is checked only where the admin says RetryWith On. */
-static int applies(request_rec *r, const rw_dir_conf *conf, int *fs)
+static int applies(request_rec *r, const rw_dir_conf *conf, int *fs,
+                   int *proxied)
 {
     const char *provider;
     int dav;
 
     if (r->main || conf->mode == RW_MODE_OFF)
         return 0;
+    /* a backend behind mod_proxy is checked where the admin says so, by
+     * RFC 4918 alone: mod_dav_fs's own rules are not its */
+    *proxied = rw_proxied(r);
+    if (*proxied) {
+        *fs = 0;
+        return conf->mode == RW_MODE_ON;
+    }
     dav = r->handler && r->handler[0] == 'd'
           && !strcmp(r->handler, "dav-handler");
     provider = rw_dav_provider_name ? rw_dav_provider_name(r) : NULL;
@@ -429,15 +518,16 @@ int rw_handler(request_rec *r)
     const rw_dir_conf *conf = ap_get_module_config(r->per_dir_config,
                                                    &retrywith_module);
     rw_req q;
-    int fs, rc;
+    int fs, proxied, rc;
 
-    if (!applies(r, conf, &fs))
+    if (!applies(r, conf, &fs, &proxied))
         return DECLINED;
     memset(&q.v, 0, sizeof(q.v));          /* RW_PASS */
     q.r = r;
     q.conf = conf;
     q.m = method_of(r);
     q.fs = fs;
+    q.proxied = proxied;
     q.echo = NULL;
     find_headers(r, &q.h);
     /* A GET's only rules are If and Translate: most have neither. */

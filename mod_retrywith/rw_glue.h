@@ -59,6 +59,7 @@ typedef struct {
     rwdav_limits lim;
     rwdav_method m;
     int fs;                        /* mod_dav_fs serves: its own rules apply */
+    int proxied;                   /* mod_proxy serves (rw_proxy.c) */
     int has_if;
     apr_array_header_t *pols;      /* the policies that apply (rw_policy *),
                                       NULL where none does */
@@ -79,7 +80,15 @@ typedef struct {
 int rw_origin_known(request_rec *r, const rw_dir_conf *conf,
                     const rwdav_uri *u);
 
-/* The handler ordered before mod_dav's (rw_check.c). */
+/* Locations served by mod_proxy (rw_proxy.c). init looks mod_proxy up
+ * at startup; rw_proxied tells whether it serves r; rw_proxy_map gives
+ * the URL the backend knows for the path of an http(s) URI or path that
+ * names this server, or NULL when no ProxyPass maps that path. */
+void rw_proxy_init(void);
+int rw_proxied(const request_rec *r);
+const char *rw_proxy_map(request_rec *r, const rwdav_uri *dst);
+
+/* The handler ordered before mod_dav's and mod_proxy's (rw_check.c). */
 int rw_handler(request_rec *r);
 
 /* 449 decisions (rw_retry.c). select runs first, headers after the header

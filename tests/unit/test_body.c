@@ -1090,6 +1090,7 @@ static const struct {
     { RWDAV_E_DEST_UNKNOWN_SERVER, "destination.unknown-server" },
     { RWDAV_E_CL_BODY_NOT_ALLOWED, "content-length.body-not-allowed" },
     { RWDAV_E_CL_SHORT_BODY, "content-length.short-body" },
+    { RWDAV_E_DEST_NOT_PROXIED, "destination.not-proxied" },
 };
 
 START_TEST(test_id_name_pinned)
