@@ -169,6 +169,10 @@ def front_conf(lt: Backend, ng: Backend, md_port: int, module: bool) -> str:
 <Location /md/>
     ProxyPass http://127.0.0.1:{md_port}/dav/
 {on}</Location>
+<Location /ngph/>
+    ProxyPass http://127.0.0.1:{ng.port}/files/
+    ProxyPreserveHost On
+{on}</Location>
 """
 
 
@@ -297,6 +301,23 @@ def test_public_destination_lands_where_it_says(proxied, kind, method):
             assert landed and (be.files / dst).read_bytes() == b"payload on"
         else:
             # the baseline: the backend gets a URL it does not serve
+            assert not (landed and r.status in (201, 204)), (r, landed)
+
+
+def test_preserve_host(proxied):
+    """With ProxyPreserveHost On the backend gets the client's Host, and
+    nginx wants a Destination naming the Host it got: the module maps the
+    path and keeps the client's authority. Without the module nginx is
+    given the front's path, which it does not serve."""
+    for srv, side in ((proxied.on, "on"), (proxied.off, "off")):
+        src, dst = f"ph-{side}-src.txt", f"ph-{side}-dst.txt"
+        assert srv.request("PUT", "/ngph/" + src, body=b"ph").status in (201, 204)
+        r = srv.request("COPY", "/ngph/" + src,
+                        {"Destination": f"http://127.0.0.1:{srv.port}/ngph/{dst}"})
+        landed = (proxied.ng.files / dst).exists()
+        if side == "on":
+            assert r.status in (201, 204) and landed, r
+        else:
             assert not (landed and r.status in (201, 204)), (r, landed)
 
 
