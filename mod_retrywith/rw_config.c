@@ -17,7 +17,7 @@ void *rw_create_dir_conf(apr_pool_t *p, char *dir)
     rwdav_limits_default(&c->lim);
     c->echo_lifetime = RW_ECHO_LIFETIME_DEFAULT;
     return c;   /* the flags' defaults are 0; no policy, trusted proxy or
-                   secret */
+                   key */
 }
 
 rw_dir_conf *rw_mark(void *dconf, unsigned bit)
@@ -75,7 +75,7 @@ void *rw_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     RW_MERGE(bare_lock_token, RW_SET_BARE_LOCK_TOKEN);
     RW_MERGE(strict_authority, RW_SET_STRICT_AUTHORITY);
     RW_MERGE(trusted, RW_SET_TRUSTED);
-    RW_MERGE(secret, RW_SET_SECRET);
+    RW_MERGE(keys, RW_SET_SECRET);
     RW_MERGE(echo_lifetime, RW_SET_ECHO_LIFETIME);
     RW_MERGE(lim.body_bytes, RW_SET_BODY_BYTES);
     RW_MERGE(lim.xml_depth, RW_SET_XML_DEPTH);
@@ -224,6 +224,12 @@ const command_rec rw_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "key (16+ characters, the same on every server of a farm) "
                   "for the Ms-Echo-Request HMAC"),
+    AP_INIT_TAKE1("RetryWithSecretFile", rw_cmd_secret_file, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "file (mode 600 or stricter) of the Ms-Echo-Request HMAC "
+                  "key: the current key on its first line, optionally the "
+                  "previous one on the second (verifies only, for a key "
+                  "rotation)"),
     AP_INIT_TAKE1("RetryWithEchoLifetime", rw_cmd_echo_lifetime, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "seconds an Ms-Echo-Request stays valid (default 300)"),

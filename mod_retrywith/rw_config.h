@@ -24,7 +24,8 @@ enum {
     RW_SET_BARE_LOCK_TOKEN = 1u << 3,
     RW_SET_STRICT_AUTHORITY = 1u << 4,
     RW_SET_TRUSTED = 1u << 5,
-    RW_SET_SECRET = 1u << 6,
+    RW_SET_SECRET = 1u << 6,        /* RetryWithSecret or RetryWithSecretFile:
+                                       one bit, so the later one wins */
     RW_SET_ECHO_LIFETIME = 1u << 7,
     RW_SET_POLICIES = 1u << 8,
     RW_SET_BODY_BYTES = 1u << 9,
@@ -34,6 +35,16 @@ enum {
     RW_SET_HEADER_LEN = 1u << 13,
     RW_SET_TIMEOUT_TYPES = 1u << 14
 };
+
+/* The HMAC keys of Ms-Echo-Request. The current key signs and verifies;
+ * the previous one, kept during a key rotation, only verifies, so that the
+ * echoes of nodes not yet rotated stay good here. */
+typedef struct {
+    const unsigned char *cur;
+    apr_size_t cur_len;
+    const unsigned char *prev;      /* NULL outside a rotation */
+    apr_size_t prev_len;
+} rw_keys;
 
 typedef struct {
     unsigned set;           /* RW_SET_* bits; 0: merging this section is free */
@@ -47,7 +58,8 @@ typedef struct {
     rwdav_limits lim;       /* RetryWithLimit, default rwdav's */
     apr_array_header_t *policies;  /* of rw_policy: inherited, then own;
                                       NULL where there are none */
-    const char *secret;     /* RetryWithSecret, or NULL: the random key */
+    const rw_keys *keys;    /* RetryWithSecret(File), or NULL: the random
+                               key */
     int echo_lifetime;      /* RetryWithEchoLifetime, seconds */
 } rw_dir_conf;
 

@@ -1,5 +1,7 @@
 /* The 449 policy directives. Each is parsed, checked and compiled once at
  * startup, so a request only tests method bits and a regex. */
+#include <apr_file_info.h>
+#include <apr_file_io.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 
@@ -21,12 +23,21 @@ apr_status_t rw_policy_default_secret(apr_pool_t *p)
 
 const unsigned char *rw_policy_key(const rw_dir_conf *c, apr_size_t *len)
 {
-    if (c->secret) {
-        *len = strlen(c->secret);
-        return (const unsigned char *)c->secret;
+    if (c->keys) {
+        *len = c->keys->cur_len;
+        return c->keys->cur;
     }
     *len = sizeof(default_key);
     return default_key;
+}
+
+const unsigned char *rw_policy_prev_key(const rw_dir_conf *c,
+                                        apr_size_t *len)
+{
+    if (!c->keys || !c->keys->prev)
+        return NULL;
+    *len = c->keys->prev_len;
+    return c->keys->prev;
 }
 
 /* Splits "a b=c d=\"e f\"" into words; a value may be double-quoted with
@@ -249,14 +260,132 @@ const char *rw_cmd_retry_prop_list(cmd_parms *cmd, void *dconf,
                          "{DAV:}prop", M_PROPFIND);
 }
 
+/* Shorter keys are too easy to guess, and a guessed key forges echoes. */
+#define RW_KEY_MIN 16
+/* A key file is a few lines: anything bigger is the wrong file. */
+#define RW_KEY_FILE_MAX 65536
+
 const char *rw_cmd_secret(cmd_parms *cmd, void *dconf, const char *arg)
 {
     rw_dir_conf *c = rw_mark(dconf, RW_SET_SECRET);
-    if (strlen(arg) < 16)
-        return apr_psprintf(cmd->pool, "%s: the secret must have at least 16 "
+    rw_keys *k;
+
+    if (strlen(arg) < RW_KEY_MIN)
+        return apr_psprintf(cmd->pool, "%s: the secret must have at least %d "
                             "characters (the same on every server of a farm)",
-                            cmd->cmd->name);
-    c->secret = arg;
+                            cmd->cmd->name, RW_KEY_MIN);
+    k = apr_pcalloc(cmd->pool, sizeof(*k));
+    k->cur = (const unsigned char *)arg;
+    k->cur_len = strlen(arg);
+    c->keys = k;   /* and replaces a RetryWithSecretFile of this section */
+    return NULL;
+}
+
+/* The file's text. It is read now, while httpd reads its configuration as
+ * root, so that the children never need access to it; and refused when
+ * group or others may read or write it: whoever reads the key forges the
+ * echoes of every server of the farm. */
+static const char *read_key_file(cmd_parms *cmd, const char *path,
+                                 char **text, apr_size_t *len)
+{
+    const char *d = cmd->cmd->name;
+    apr_finfo_t fi;
+    apr_file_t *f;
+    apr_status_t rv;
+
+    rv = apr_stat(&fi, path, APR_FINFO_TYPE | APR_FINFO_PROT, cmd->temp_pool);
+    if (rv != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "%s %s: cannot read it: %pm", d, path,
+                            &rv);
+    if (fi.filetype != APR_REG)
+        return apr_psprintf(cmd->pool, "%s %s: not a regular file", d, path);
+    if (fi.protection & (APR_GREAD | APR_GWRITE | APR_WREAD | APR_WWRITE))
+        return apr_psprintf(cmd->pool, "%s %s: group or others may read or "
+                            "write it; keep it to its owner (chmod 600)", d,
+                            path);
+    rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT,
+                       cmd->temp_pool);
+    if (rv != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "%s %s: cannot read it: %pm", d, path,
+                            &rv);
+    /* one byte more than allowed tells a file too big */
+    *text = apr_palloc(cmd->temp_pool, RW_KEY_FILE_MAX + 1);
+    rv = apr_file_read_full(f, *text, RW_KEY_FILE_MAX + 1, len);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS && rv != APR_EOF)
+        return apr_psprintf(cmd->pool, "%s %s: cannot read it: %pm", d, path,
+                            &rv);
+    if (*len > RW_KEY_FILE_MAX)
+        return apr_psprintf(cmd->pool, "%s %s: larger than %d bytes, not a "
+                            "key file", d, path, RW_KEY_FILE_MAX);
+    return NULL;
+}
+
+/* One key a line, surrounding blanks and CR trimmed; blank lines and
+ * '#' comments skipped. The first key is the current one, a second the
+ * previous one. Error messages name lines, never a key. */
+static const char *parse_keys(cmd_parms *cmd, const char *path,
+                              const char *text, apr_size_t len, rw_keys *k)
+{
+    const char *d = cmd->cmd->name, *end = text + len, *line, *next;
+    const unsigned char *key;
+    int lineno = 0, n = 0;
+
+    for (line = text; line < end; line = next) {
+        const char *eol = memchr(line, '\n', end - line), *e;
+        next = eol ? eol + 1 : end;
+        e = eol ? eol : end;
+        lineno++;
+        while (line < e && apr_isspace(*line))
+            line++;
+        while (e > line && apr_isspace(e[-1]))
+            e--;
+        if (line == e || *line == '#')
+            continue;
+        if (e - line < RW_KEY_MIN)
+            return apr_psprintf(cmd->pool, "%s %s: the key on line %d has "
+                                "fewer than %d characters", d, path, lineno,
+                                RW_KEY_MIN);
+        if (++n > 2)
+            return apr_psprintf(cmd->pool, "%s %s: more than two keys (line "
+                                "%d): the current key, then at most the "
+                                "previous one", d, path, lineno);
+        key = (const unsigned char *)apr_pstrmemdup(cmd->pool, line,
+                                                    e - line);
+        if (n == 1) {
+            k->cur = key;
+            k->cur_len = e - line;
+        }
+        else {
+            k->prev = key;
+            k->prev_len = e - line;
+        }
+    }
+    if (!n)
+        return apr_psprintf(cmd->pool, "%s %s: holds no key", d, path);
+    return NULL;
+}
+
+const char *rw_cmd_secret_file(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    rw_dir_conf *c = rw_mark(dconf, RW_SET_SECRET);
+    const char *path = ap_server_root_relative(cmd->pool, arg), *err;
+    rw_keys *k;
+    char *text = NULL;
+    apr_size_t len = 0;
+
+    if (!path)
+        return apr_psprintf(cmd->pool, "%s %s: not a valid path",
+                            cmd->cmd->name, arg);
+    if ((err = read_key_file(cmd, path, &text, &len)) != NULL)
+        return err;
+    k = apr_pcalloc(cmd->pool, sizeof(*k));
+    err = parse_keys(cmd, path, text, len, k);
+    /* the text held the keys: leave no copy in the temporary pool */
+    memset(text, 0, len);
+    if (err)
+        return err;
+    c->keys = k;   /* and replaces a RetryWithSecret of this section */
     return NULL;
 }
 

@@ -45,13 +45,18 @@ const char *rw_cmd_retry_depth(cmd_parms *cmd, void *dconf,
 const char *rw_cmd_retry_prop_list(cmd_parms *cmd, void *dconf,
                                   const char *args);
 const char *rw_cmd_secret(cmd_parms *cmd, void *dconf, const char *arg);
+const char *rw_cmd_secret_file(cmd_parms *cmd, void *dconf, const char *arg);
 const char *rw_cmd_echo_lifetime(cmd_parms *cmd, void *dconf,
                                  const char *arg);
 
 /* The key used when no RetryWithSecret is set: random per start, so only
  * this server verifies its own echoes. */
 apr_status_t rw_policy_default_secret(apr_pool_t *p);
-/* The HMAC key of a location: its RetryWithSecret, else that random key. */
+/* The HMAC key that signs a location's echoes: the current key of its
+ * RetryWithSecret or RetryWithSecretFile, else that random key. */
 const unsigned char *rw_policy_key(const rw_dir_conf *c, apr_size_t *len);
+/* The previous key of its RetryWithSecretFile (verifies only), or NULL. */
+const unsigned char *rw_policy_prev_key(const rw_dir_conf *c,
+                                        apr_size_t *len);
 
 #endif

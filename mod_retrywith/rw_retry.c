@@ -89,17 +89,30 @@ static int retry(rw_req *q)
     return 1;
 }
 
+static rwdav_echo_verdict verify_with(const request_rec *r,
+                                      const unsigned char *key,
+                                      apr_size_t klen, const char *echo)
+{
+    return rwdav_echo_verify(r->pool, key, klen, r->method, r->unparsed_uri,
+                             echo, strlen(echo),
+                             apr_time_sec(r->request_time), NULL);
+}
+
 /* Ms-Echo-Reply: a retry of one of our 449s, or a bad echo. */
 static int verify_echo(rw_req *q, const char *echo)
 {
     request_rec *r = q->r;
     apr_size_t klen;
     const unsigned char *key = rw_policy_key(q->conf, &klen);
-    rwdav_echo_verdict v = rwdav_echo_verify(r->pool, key, klen, r->method,
-                                             r->unparsed_uri, echo,
-                                             strlen(echo),
-                                             apr_time_sec(r->request_time),
-                                             NULL);
+    rwdav_echo_verdict v = verify_with(r, key, klen, echo);
+
+    /* During a key rotation a node still on the previous key issued it.
+     * Only a MAC that fails asks the previous key: any other verdict was
+     * reached with a MAC good under the current key, or a token no key
+     * would read. The previous key's verdict stands, expired included. */
+    if (v == RWDAV_ECHO_FORGED
+        && (key = rw_policy_prev_key(q->conf, &klen)) != NULL)
+        v = verify_with(r, key, klen, echo);
     if (v != RWDAV_ECHO_OK) {
         q->v.kind = RW_BAD_ECHO;
         q->v.echo = v;
