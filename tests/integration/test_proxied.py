@@ -33,7 +33,8 @@ from test_litmus import LITMUS_ERRORS, parse_litmus
 LIGHTTPD = os.environ.get("RW_LIGHTTPD", "/usr/sbin/lighttpd")
 NGINX = os.environ.get("RW_NGINX", "/usr/sbin/nginx")
 LITMUS = os.environ.get("RW_LITMUS", "litmus")
-PROXY_MODULES = [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so")]
+PROXY_MODULES = [("proxy_module", "mod_proxy.so"), ("proxy_http_module", "mod_proxy_http.so"),
+                 ("socache_shmcb_module", "mod_socache_shmcb.so"), ("ssl_module", "mod_ssl.so")]
 LOCKINFO = (b'<?xml version="1.0" encoding="utf-8"?>\n<D:lockinfo xmlns:D="DAV:">'
             b'<D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype>'
             b'<D:owner>proxied</D:owner></D:lockinfo>')
@@ -117,10 +118,17 @@ mimetype.assign = ("" => "application/octet-stream")
     return Backend("lighttpd", root, port, proc)
 
 
-def start_nginx(root: Path) -> Backend:
+def start_nginx(root: Path, tls: bool = False) -> Backend:
     _backend_dirs(root)
     port = free_port()
     conf = root / "nginx.conf"
+    listen = f"127.0.0.1:{port}"
+    if tls:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-subj", "/CN=127.0.0.1", "-days", "2", "-keyout", str(root / "key.pem"),
+                        "-out", str(root / "cert.pem")], check=True, capture_output=True)
+        listen += (f" ssl;\n        ssl_certificate {root}/cert.pem;\n"
+                   f"        ssl_certificate_key {root}/key.pem")
     conf.write_text(f"""
 daemon off;
 user {RUN_USER} {RUN_GROUP};
@@ -136,7 +144,7 @@ http {{
     uwsgi_temp_path {root}/tmp/uwsgi;
     scgi_temp_path {root}/tmp/scgi;
     server {{
-        listen 127.0.0.1:{port};
+        listen {listen};
         root {root}/share;
         location / {{
             dav_methods PUT DELETE MKCOL COPY MOVE;
@@ -153,7 +161,7 @@ http {{
     return Backend("nginx", root, port, proc)
 
 
-def front_conf(lt: Backend, ng: Backend, md_port: int, module: bool) -> str:
+def front_conf(lt: Backend, ng: Backend, ngs: Backend, md_port: int, module: bool) -> str:
     on = "    RetryWith On\n    RetryWithStrictTranslate On\n" if module else ""
     policy = "    RetryWithRequireHeader X-Client-Id\n" if module else ""
     return f"""
@@ -169,6 +177,13 @@ def front_conf(lt: Backend, ng: Backend, md_port: int, module: bool) -> str:
 <Location /md/>
     ProxyPass http://127.0.0.1:{md_port}/dav/
 {on}</Location>
+SSLProxyEngine On
+SSLProxyVerify none
+SSLProxyCheckPeerName off
+SSLProxyCheckPeerCN off
+<Location /ngs/>
+    ProxyPass https://127.0.0.1:{ngs.port}/files/
+{on}</Location>
 <Location /ngph/>
     ProxyPass http://127.0.0.1:{ng.port}/files/
     ProxyPreserveHost On
@@ -183,6 +198,7 @@ class Setup:
     on: object
     off: object
     md: object                  # httpd + mod_dav_fs, without the module
+    ngs: Backend                # nginx over TLS
 
     def backend(self, kind: str) -> Backend:
         return self.lt if kind == "lighttpd" else self.ng
@@ -192,16 +208,18 @@ class Setup:
 def proxied(tmp_path_factory, httpd_factory, module_path):
     lt = start_lighttpd(tmp_path_factory.mktemp("lighttpd"))
     ng = start_nginx(tmp_path_factory.mktemp("nginx"))
+    ngs = start_nginx(tmp_path_factory.mktemp("nginx-tls"), tls=True)
     try:
         md = httpd_factory("md-backend", module_path=None)
         on = httpd_factory("front-on", module_path=module_path, extra_modules=PROXY_MODULES,
-                           extra_conf=front_conf(lt, ng, md.port, True))
+                           extra_conf=front_conf(lt, ng, ngs, md.port, True))
         off = httpd_factory("front-off", module_path=None, extra_modules=PROXY_MODULES,
-                            extra_conf=front_conf(lt, ng, md.port, False))
-        yield Setup(lt, ng, on, off, md)
+                            extra_conf=front_conf(lt, ng, ngs, md.port, False))
+        yield Setup(lt, ng, on, off, md, ngs)
     finally:
         lt.stop()
         ng.stop()
+        ngs.stop()
 
 
 PREFIX = {"lighttpd": "/lt/", "nginx": "/ng/"}
@@ -326,6 +344,23 @@ def test_preserve_host(proxied):
             assert r.status in (201, 204) and landed, r
         else:
             assert not (landed and r.status in (201, 204)), (r, landed)
+
+
+@pytest.mark.parametrize("method", ["COPY", "MOVE"])
+def test_https_backend(proxied, method):
+    """An https backend (nginx over TLS): a malformed request is answered by
+    the front and never reaches it; a Destination naming the public http URL
+    is handed to nginx as its https URL, and the copy lands there."""
+    be, srv = proxied.ngs, proxied.on
+    src, dst = f"tls-{method.lower()}-src.txt", f"tls-{method.lower()}-dst.txt"
+    assert srv.request("PUT", "/ngs/" + src, body=b"over tls").status in (201, 204)
+    r = srv.request("PROPFIND", "/ngs/" + src, {"Depth": "2"})
+    assert r.status == 400 and r.substatus == "400.2", r
+    r = srv.request(method, "/ngs/" + src, {"Destination": f"http://127.0.0.1:{srv.port}/ngs/{dst}"})
+    assert r.status in (201, 204), r
+    assert (be.files / dst).read_bytes() == b"over tls"
+    log = (be.root / "access.log").read_text()
+    assert "PROPFIND" not in log, log
 
 
 def test_destination_outside_the_proxypass(proxied):
