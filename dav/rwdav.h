@@ -183,6 +183,7 @@ typedef enum {
     RWDAV_E_CL_BODY_NOT_ALLOWED,
     RWDAV_E_CL_SHORT_BODY,
     RWDAV_E_DEST_NOT_PROXIED,
+    RWDAV_E_DEST_OTHER_BACKEND,
     RWDAV_E__COUNT                      /* not an id */
 } rwdav_error_id;
 

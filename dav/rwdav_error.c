@@ -342,6 +342,10 @@ static const fault_row faults[RWDAV_E__COUNT] = {
         RWDAV_SUB_DESTINATION,
         "Destination names a path of this server that no ProxyPass maps to "
         "a backend: the backend cannot copy or move there", NULL },
+    [RWDAV_E_DEST_OTHER_BACKEND] = { "destination.other-backend", 502,
+        RWDAV_SUB_DESTINATION,
+        "Destination is proxied to another backend than the source: the "
+        "source's backend cannot copy or move there", NULL },
 };
 #undef TAG
 

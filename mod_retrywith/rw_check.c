@@ -157,6 +157,7 @@ static rwdav_error *judge_proxied_destination(rw_req *q, const char *v,
 {
     request_rec *r = q->r;
     const char *mapped;
+    int same = 0;
 
     if (e && e->id != RWDAV_E_DEST_OTHER_SERVER)
         return e;
@@ -165,9 +166,10 @@ static rwdav_error *judge_proxied_destination(rw_req *q, const char *v,
                : rwdav_fault(r->pool, RWDAV_E_DEST_UNKNOWN_SERVER, e->offset);
     if ((e = rwdav_copymove_check(r->pool, r->uri, &dest->uri)) != NULL)
         return e;
-    mapped = rw_proxy_map(r, &dest->uri);
-    if (!mapped)
-        return rwdav_fault(r->pool, RWDAV_E_DEST_NOT_PROXIED,
+    mapped = rw_proxy_map(r, &dest->uri, &same);
+    if (!mapped || !same)
+        return rwdav_fault(r->pool, mapped ? RWDAV_E_DEST_OTHER_BACKEND
+                                           : RWDAV_E_DEST_NOT_PROXIED,
                            (apr_size_t)(dest->uri.path.p - v));
     apr_table_setn(r->headers_in, "Destination", mapped);
     return NULL;
@@ -324,7 +326,7 @@ static const char *proxied_if(rw_req *q, const char *v)
         if (e && !(e->id == RWDAV_E_DEST_OTHER_SERVER
                    && rw_origin_known(r, q->conf, &d.uri)))
             continue;
-        if (!(mapped = rw_proxy_map(r, &d.uri)))
+        if (!(mapped = rw_proxy_map(r, &d.uri, NULL)))
             continue;
         out = apr_pstrcat(r->pool, out ? out : "",
                           apr_pstrmemdup(r->pool, from,

@@ -83,10 +83,11 @@ int rw_origin_known(request_rec *r, const rw_dir_conf *conf,
 /* Locations served by mod_proxy (rw_proxy.c). init looks mod_proxy up
  * at startup; rw_proxied tells whether it serves r; rw_proxy_map gives
  * the URL the backend knows for the path of an http(s) URI or path that
- * names this server, or NULL when no ProxyPass maps that path. */
+ * names this server, or NULL when no ProxyPass maps that path; *same (may
+ * be NULL) tells whether that backend is the one r goes to. */
 void rw_proxy_init(void);
 int rw_proxied(const request_rec *r);
-const char *rw_proxy_map(request_rec *r, const rwdav_uri *dst);
+const char *rw_proxy_map(request_rec *r, const rwdav_uri *dst, int *same);
 
 /* The handler ordered before mod_dav's and mod_proxy's (rw_check.c). */
 int rw_handler(request_rec *r);

@@ -1,31 +1,25 @@
 /* Locations served by mod_proxy: the module checks them where the admin
  * says RetryWith On, and maps a Destination (and the tagged URIs of an If
  * header) that names this server to the URL the backend knows, following
- * the ProxyPass that serves the request: mod_proxy rewrites nothing in
+ * the ProxyPass that serves that path: mod_proxy rewrites nothing in
  * request headers, so a COPY to the public URL would name a URL the
  * backend does not serve.
  *
- * The mapping asks mod_proxy itself (ap_proxy_trans_match, its published
- * API for "which ProxyPass maps this path, and to what") on a copy of the
- * request that carries the Destination's path, so that prefix and regex
- * aliases, "!" exclusions and nocanon mean what they mean to mod_proxy. */
-#include <dlfcn.h>
-
+ * The mapping is httpd's own: a lookup sub-request of the path (as mod_dav
+ * looks up a Destination), which runs mod_proxy's translation and
+ * canonicalisation, so that ProxyPass in any <Location> or at server
+ * level, prefix or regex, "!" exclusions and nocanon mean what they mean
+ * to mod_proxy, and the URL comes out encoded as mod_proxy sends it. */
 #include "mod_proxy.h"
+#include "http_request.h"
 
 #include "rw_glue.h"
 
 static module *proxy_mod;
-static int (*trans_match)(request_rec *r, struct proxy_alias *ent,
-                          proxy_dir_conf *dconf);
 
 void rw_proxy_init(void)
 {
     proxy_mod = ap_find_linked_module("mod_proxy.c");
-    trans_match = proxy_mod
-        ? (int (*)(request_rec *, struct proxy_alias *, proxy_dir_conf *))
-          dlsym(RTLD_DEFAULT, "ap_proxy_trans_match")
-        : NULL;
 }
 
 int rw_proxied(const request_rec *r)
@@ -35,48 +29,15 @@ int rw_proxied(const request_rec *r)
                || !strncmp(r->handler, "proxy:", 6));
 }
 
-/* mod_proxy's answer for a copy of r whose path is path: the URL of its
- * "proxy:" filename, or NULL when no ProxyPass maps it (or one says "!").
- * *encoded: the URL keeps the client's encoding (nocanon); else its path
- * is decoded, as mod_proxy's own before canonicalisation. The copy has
- * tables of its own, so r is left as it was. */
-static const char *proxy_filename(request_rec *r, const char *path,
-                                  const char *raw, int *encoded)
-{
-    proxy_dir_conf *dconf = ap_get_module_config(r->per_dir_config,
-                                                 proxy_mod);
-    proxy_server_conf *sconf = ap_get_module_config(r->server->module_config,
-                                                    proxy_mod);
-    request_rec rr = *r;
-    int i, rv = HTTP_CONTINUE;
-
-    rr.uri = apr_pstrdup(r->pool, path);
-    rr.unparsed_uri = apr_pstrdup(r->pool, raw);
-    rr.notes = apr_table_make(r->pool, 2);
-    rr.filename = NULL;
-    rr.handler = NULL;
-    rr.proxyreq = PROXYREQ_NONE;
-    if (dconf->alias)
-        rv = trans_match(&rr, dconf->alias, dconf);
-    for (i = 0; rv == HTTP_CONTINUE && i < sconf->aliases->nelts; i++)
-        rv = trans_match(&rr, &APR_ARRAY_IDX(sconf->aliases, i,
-                                             struct proxy_alias), dconf);
-    if ((rv != OK && rv != DONE) || !rr.filename
-        || strncmp(rr.filename, "proxy:", 6))
-        return NULL;
-    *encoded = apr_table_get(rr.notes, "proxy-nocanon")
-               || apr_table_get(rr.notes, "proxy-noencode");
-    return rr.filename + 6;
-}
-
 /* The backend URL of a mapped path as the backend will see it: with
- * ProxyPreserveHost the backend gets the client's Host, so the URL names
- * that authority; a balancer's member is chosen later, so a balancer URL
- * becomes its path alone (RFC 4918 allows a path-absolute Destination). */
-static const char *as_backend_sees(request_rec *r, const char *url,
-                                   int encoded)
+ * ProxyPreserveHost (of the location that maps the path) the backend gets
+ * the client's Host, so the URL names that authority; a balancer's member
+ * is chosen later, so a balancer URL becomes its path alone (RFC 4918
+ * allows a path-absolute Destination). */
+static const char *as_backend_sees(request_rec *r, request_rec *sub,
+                                   const char *url)
 {
-    proxy_dir_conf *dconf = ap_get_module_config(r->per_dir_config,
+    proxy_dir_conf *dconf = ap_get_module_config(sub->per_dir_config,
                                                  proxy_mod);
     const char *host = apr_table_get(r->headers_in, "Host");
     apr_uri_t u;
@@ -85,9 +46,7 @@ static const char *as_backend_sees(request_rec *r, const char *url,
         return NULL;
     if (!u.path)
         u.path = "/";
-    else if (!encoded)
-        u.path = ap_os_escape_path(r->pool, u.path, 1);
-    if (dconf->preserve_host && host)
+    if (dconf && dconf->preserve_host && host)
         return apr_pstrcat(r->pool, u.scheme, "://", host, u.path, NULL);
     if (!strcasecmp(u.scheme, "balancer"))
         return u.path;
@@ -96,17 +55,42 @@ static const char *as_backend_sees(request_rec *r, const char *url,
     return apr_uri_unparse(r->pool, &u, APR_URI_UNP_OMITUSERINFO);
 }
 
-const char *rw_proxy_map(request_rec *r, const rwdav_uri *dst)
+/* Do two backend URLs name the same server (scheme, host, port)? A
+ * balancer is one server here: its name is its authority. */
+static int same_server(apr_pool_t *p, const char *a, const char *b)
 {
-    const char *decoded, *raw, *url;
-    int encoded = 0;
+    apr_uri_t ua, ub;
 
-    if (!trans_match)
+    if (apr_uri_parse(p, a, &ua) != APR_SUCCESS
+        || apr_uri_parse(p, b, &ub) != APR_SUCCESS
+        || !ua.scheme || !ub.scheme || !ua.hostname || !ub.hostname)
+        return 0;
+    if (!ua.port)
+        ua.port = apr_uri_port_of_scheme(ua.scheme);
+    if (!ub.port)
+        ub.port = apr_uri_port_of_scheme(ub.scheme);
+    return !strcasecmp(ua.scheme, ub.scheme)
+           && !strcasecmp(ua.hostname, ub.hostname) && ua.port == ub.port;
+}
+
+const char *rw_proxy_map(request_rec *r, const rwdav_uri *dst, int *same)
+{
+    const char *path, *url, *mapped = NULL;
+    request_rec *sub;
+
+    if (!proxy_mod)
         return NULL;
-    raw = apr_pstrmemdup(r->pool, dst->path.p, dst->path.len);
-    if (rwdav_path_check(r->pool, RWDAV_SUB_DESTINATION, dst->path.p,
-                         dst->path.len, &decoded))
-        return NULL;
-    url = proxy_filename(r, decoded, raw, &encoded);
-    return url ? as_backend_sees(r, url, encoded) : NULL;
+    path = apr_pstrmemdup(r->pool, dst->path.p, dst->path.len);
+    sub = ap_sub_req_method_uri(r->method, path, r, NULL);
+    /* mod_proxy claims the path: its canonical backend URL */
+    if (sub->status == HTTP_OK && rw_proxied(sub) && sub->filename
+        && !strncmp(sub->filename, "proxy:", 6)) {
+        url = sub->filename + 6;
+        if (same)
+            *same = r->filename && !strncmp(r->filename, "proxy:", 6)
+                    && same_server(r->pool, url, r->filename + 6);
+        mapped = as_backend_sees(r, sub, url);
+    }
+    ap_destroy_sub_req(sub);
+    return mapped;
 }

@@ -363,6 +363,17 @@ def test_https_backend(proxied, method):
     assert "PROPFIND" not in log, log
 
 
+def test_destination_on_another_backend(proxied):
+    """COPY from lighttpd's location to nginx's: one backend cannot copy
+    onto another, so the front answers 502 (destination.other-backend)."""
+    srv = proxied.on
+    assert srv.request("PUT", "/lt/ob.txt", body=b"ob").status in (201, 204)
+    r = srv.request("COPY", "/lt/ob.txt", {"Destination": f"http://127.0.0.1:{srv.port}/ng/ob.txt"})
+    assert r.status == 502 and r.substatus == "400.1", r
+    assert b'rule="destination.other-backend"' in r.body, r.body
+    assert not (proxied.ng.files / "ob.txt").exists()
+
+
 def test_destination_outside_the_proxypass(proxied):
     """A Destination naming this server at a path no ProxyPass maps to the
     backend is refused (502, destination.not-proxied); nothing is copied."""

@@ -1091,6 +1091,7 @@ static const struct {
     { RWDAV_E_CL_BODY_NOT_ALLOWED, "content-length.body-not-allowed" },
     { RWDAV_E_CL_SHORT_BODY, "content-length.short-body" },
     { RWDAV_E_DEST_NOT_PROXIED, "destination.not-proxied" },
+    { RWDAV_E_DEST_OTHER_BACKEND, "destination.other-backend" },
 };
 
 START_TEST(test_id_name_pinned)
