@@ -217,6 +217,14 @@ const char *rwdav_substatus_element(rwdav_substatus sub);
 /* The header the rule family reads, e.g. "Depth"; "request body" for 400.6. */
 const char *rwdav_substatus_field(rwdav_substatus sub);
 
+/* The IIS sub-status of an error as the client and the log see it:
+ * "400.N" for its rule family, except the refusal of an infinite-depth
+ * PROPFIND, which IIS answers "403.22" (Infinite depth is denied). */
+const char *rwdav_error_substatus(const rwdav_error *e);
+/* Its [MS-WDV] §2.2.3 Extended-error for X-MSDAVEXT_ERROR: the status
+ * and the minor sub-status as digits, 400.2 -> 40002, 403.22 -> 40322. */
+int rwdav_error_extended(const rwdav_error *e);
+
 /* Caps. Every parser applies the limits it is given as they are: set them
  * all, starting from rwdav_limits_default(). */
 typedef struct rwdav_limits {

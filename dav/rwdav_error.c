@@ -359,6 +359,31 @@ const char *rwdav_error_id_name(rwdav_error_id id)
     return is_id(id) ? faults[id].name : "";
 }
 
+static int depth_denied(const rwdav_error *e)
+{
+    return e->id == RWDAV_E_DEPTH_PROPFIND_INFINITY
+        || e->id == RWDAV_E_DEPTH_PROPFIND_ABSENT;
+}
+
+const char *rwdav_error_substatus(const rwdav_error *e)
+{
+    static const char *const fam[RWDAV_SUB_MAX + 1] = {
+        "400", "400.1", "400.2", "400.3", "400.4", "400.5", "400.6",
+        "400.7", "400.8", "400.9"
+    };
+    if (depth_denied(e))
+        return "403.22";
+    return (e->sub >= 0 && e->sub <= RWDAV_SUB_MAX) ? fam[e->sub] : "400";
+}
+
+int rwdav_error_extended(const rwdav_error *e)
+{
+    if (depth_denied(e))
+        return 40322;
+    return 40000 + ((e->sub >= 0 && e->sub <= RWDAV_SUB_MAX) ? (int)e->sub
+                                                              : 0);
+}
+
 rwdav_error *rwdav_fault(apr_pool_t *p, rwdav_error_id id, apr_size_t offset)
 {
     const fault_row *f = &faults[is_id(id) ? id : RWDAV_E_NONE];

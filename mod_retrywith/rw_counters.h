@@ -15,7 +15,7 @@
 #include "rwdav.h"
 
 #define RW_CT_MAGIC 0x52574354u   /* "RWCT" */
-#define RW_CT_LAYOUT 1            /* bump when the layout changes */
+#define RW_CT_LAYOUT 2            /* bump when the layout changes */
 #define RW_CT_AGENTS 32           /* named rows; one more for "other" */
 #define RW_CT_OTHER RW_CT_AGENTS
 #define RW_CT_NAME 32
@@ -32,6 +32,7 @@ typedef enum {
     RW_OUT_ECHO_FORGED,
     RW_OUT_ECHO_FOREIGN,
     RW_OUT_ECHO_EXPIRED,
+    RW_OUT_DEPTH_DENIED,        /* 403.22: a PROPFIND of infinite depth */
     RW_OUT_COUNT
 } rw_outcome;
 

@@ -43,10 +43,12 @@ static void log_refusal(request_rec *r, const rwdav_error *e,
 static void record_refusal(const rw_req *q)
 {
     const rwdav_error *e = q->v.err;
-    const char *sub = apr_psprintf(q->r->pool, "400.%d", (int)e->sub);
+    const char *sub = rwdav_error_substatus(e);
 
     apr_table_setn(q->r->notes, "retrywith-substatus", sub);
-    if (e->sub >= 1 && e->sub <= RWDAV_SUB_MAX)
+    if (!strcmp(sub, "403.22"))
+        rw_status_count(RW_OUT_DEPTH_DENIED);
+    else if (e->sub >= 1 && e->sub <= RWDAV_SUB_MAX)
         rw_status_count((rw_outcome)(RW_OUT_REFUSED_1 + e->sub - 1));
     log_refusal(q->r, e, sub, q->v.value);
 }

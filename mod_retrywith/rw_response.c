@@ -1,6 +1,7 @@
 /* The refusal: status line unchanged, the sub-status in a header and a
  * note, and a DAV:error body in mod_dav's shape. Written here (not through
  * ap_die) so that no ErrorDocument replaces the explanation. */
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "httpd.h"
@@ -44,6 +45,30 @@ static void h2_drain(request_rec *r)
     }
 }
 
+/* [MS-WDV] §2.2.3: Windows clients (Vista and later) show the text of
+ * X-MSDAVEXT_ERROR to the user: Extended-error "; " Error-string, the
+ * string percent-encoded UTF-8 (our texts are ASCII). */
+static void msdavext_error(request_rec *r, int code, const char *text)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(r->pool, 3 * strlen(text) + 1), *o = out;
+
+    for (; *text; text++) {
+        unsigned char c = (unsigned char)*text;
+        if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            *o++ = (char)c;
+        }
+        else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    apr_table_setn(r->err_headers_out, "X-MSDAVEXT_ERROR",
+                   apr_psprintf(r->pool, "%d; %s", code, out));
+}
+
 /* Every answer of the module: status, mod_dav's DAV:error content type and
  * the opening of the body. Headers must be set before. */
 static void begin_error(request_rec *r, int status, const char *status_line)
@@ -61,13 +86,15 @@ static void begin_error(request_rec *r, int status, const char *status_line)
  * and where in the value; m:human-readable says why, for people. */
 static int refusal(request_rec *r, const rwdav_error *e)
 {
-    const char *sub = apr_psprintf(r->pool, "400.%d", (int)e->sub);
+    const char *sub = rwdav_error_substatus(e);
+    int denied = !strcmp(sub, "403.22");
     const char *why = e->detail ? apr_pstrcat(r->pool, e->reason, " (",
                                               e->detail, ")", NULL)
                                 : e->reason;
     const char *reason = rwdav_xml_escape(r->pool, why, strlen(why));
 
     apr_table_setn(r->err_headers_out, "Retrywith-Substatus", sub);
+    msdavext_error(r, rwdav_error_extended(e), why);
     begin_error(r, e->status, ap_get_status_line(e->status));
     if (e->condition)
         ap_rvputs(r, "<D:", e->condition, "/>\n", NULL);
@@ -75,9 +102,10 @@ static int refusal(request_rec *r, const rwdav_error *e)
                APR_SIZE_T_FMT "\"/>\n"
                "<m:human-readable errcode=\"%d\">\n%s\n</m:human-readable>\n"
                "</D:error>\n",
-               rwdav_substatus_element(e->sub), sub,
-               rwdav_error_id_name(e->id), e->field, e->offset, (int)e->sub,
-               reason);
+               denied ? "infinite-depth-denied"
+                      : rwdav_substatus_element(e->sub), sub,
+               rwdav_error_id_name(e->id), e->field, e->offset,
+               denied ? 22 : (int)e->sub, reason);
     return DONE;
 }
 
@@ -194,6 +222,9 @@ static int retry_with(request_rec *r, const apr_array_header_t *missing,
                        ms_line(r->pool, m->pol));
     }
     apr_table_setn(r->err_headers_out, "Retrywith-Missing", list);
+    msdavext_error(r, token ? 44900 : 40300,
+                   apr_pstrcat(r->pool, token ? "Retry with: " : "Still "
+                               "lacking: ", human, NULL));
     if (token)
         apr_table_setn(r->err_headers_out, "Ms-Echo-Request", token);
     human = apr_pstrcat(r->pool, token ? "Retry this request with the header "
@@ -234,6 +265,7 @@ static int bad_echo(request_rec *r, rwdav_echo_verdict v)
     const char *name = rwdav_echo_verdict_name(v);
 
     apr_table_setn(r->err_headers_out, "Retrywith-Echo", name);
+    msdavext_error(r, 40000, rw_echo_reason(v));
     begin_error(r, HTTP_BAD_REQUEST, ap_get_status_line(HTTP_BAD_REQUEST));
     ap_rprintf(r, "<R:invalid-echo-reply verdict=\"%s\"/>\n"
                "<m:human-readable errcode=\"449\">\n%s\n</m:human-readable>\n"

@@ -103,7 +103,7 @@ static const char *outcome_name(apr_pool_t *p, unsigned o)
 {
     static const char *const fixed[] = {
         "449", "449-final", "449-echo-malformed", "449-echo-forged",
-        "449-echo-foreign", "449-echo-expired"
+        "449-echo-foreign", "449-echo-expired", "403.22"
     };
     if (o == RW_OUT_PASSED)
         return "passed";

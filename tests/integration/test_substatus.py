@@ -12,6 +12,7 @@ note "-" and no retrywith line.
 from __future__ import annotations
 
 import re
+import urllib.parse
 import socket
 import subprocess
 import time
@@ -135,7 +136,14 @@ def assert_refused(srv, resp, rid, mark, before, *, sub: int, status: int = 400,
                    condition: str | None = None, fields=None, rule: str | None = None):
     what = f"{resp!r}"
     assert resp.status == status, f"expected {status}, got {what}"
-    assert resp.substatus == f"400.{sub}", what
+    # IIS answers a refused infinite-depth PROPFIND 403.22
+    denied = status == 403 and sub == 2
+    label = "403.22" if denied else f"400.{sub}"
+    assert resp.substatus == label, what
+    # [MS-WDV] 2.2.3: Extended-error "; " percent-encoded Error-string
+    ext = re.fullmatch(r"(\d+); ([A-Za-z0-9%._~-]+)", resp.header("X-MSDAVEXT_ERROR") or "")
+    assert ext and int(ext.group(1)) == (40322 if denied else 40000 + sub), what
+    assert urllib.parse.unquote(ext.group(2)).strip(), what
     ctype = resp.header("Content-Type") or ""
     assert re.fullmatch(r'text/xml;\s*charset="?utf-8"?', ctype, re.I), what
 
@@ -149,22 +157,22 @@ def assert_refused(srv, resp, rid, mark, before, *, sub: int, status: int = 400,
         assert not any(k.tag.startswith(f"{{{DAV_NS}}}") for k in kids), what
     assert kids, what
     rw = kids[0]
-    assert rw.tag == f"{{{RW_NS}}}{ELEMENTS[sub]}", what
-    assert rw.get("substatus") == f"400.{sub}", what
+    assert rw.tag == f"{{{RW_NS}}}{'infinite-depth-denied' if denied else ELEMENTS[sub]}", what
+    assert rw.get("substatus") == label, what
     assert rw.get("field") in (fields or FIELDS[sub]), what
     assert (rw.get("offset") or "").isdigit(), what
     got = RULE.fullmatch(rw.get("rule") or "")
     assert got and got.group(1) == FAMILIES[sub], f"rule {rw.get('rule')!r}: {what}"
     assert rule is None or got.group(0) == rule, f"rule {got.group(0)}, want {rule}: {what}"
     hr = root.find(f"{{{APACHE_NS}}}human-readable")
-    assert hr is not None and hr.get("errcode") == str(sub), what
+    assert hr is not None and hr.get("errcode") == ("22" if denied else str(sub)), what
     assert hr.text and hr.text.strip(), what
     rws = [k for k in root.iter() if k.tag.startswith(f"{{{RW_NS}}}")]
     assert len(rws) == 1, what
 
     entry = srv.access_entry(rid)
     assert entry["status"] == str(status), entry["line"]
-    assert entry["note"] == f"400.{sub}", entry["line"]
+    assert entry["note"] == label, entry["line"]
     lines = retrywith_lines(srv, mark)
     assert len(lines) == 1, f"expected one [retrywith:info] line, got {lines}"
     assert "[retrywith:info]" in lines[0] and RW_TAG.search(lines[0]), lines
