@@ -180,7 +180,7 @@ ALONE = [
     ("RetryWith Off", "", ("PROPFIND", "", [("Depth", "2")], None),
      (400, "400.2"), (400, None)),
     ("RetryWithDepthInfinity On", "DavDepthInfinity On",
-     ("PROPFIND", "", [("Depth", "infinity")], None), (403, "400.2"), (207, None)),
+     ("PROPFIND", "", [("Depth", "infinity")], None), (403, "403.22"), (207, None)),
     ("RetryWithStrictTranslate On", "",
      ("PROPFIND", "", [("Depth", "0"), ("Translate", "maybe")], None),
      (207, None), (400, "400.5")),
@@ -194,7 +194,7 @@ ALONE = [
      (207, None), (449, None)),
     ("RetryWithRequireLockOwner", "", ("LOCK", "f.txt", [], LOCKINFO), (200, None), (449, None)),
     ("RetryWithRetryDepth", "", ("PROPFIND", "", [("Depth", "infinity")], None),
-     (403, "400.2"), (449, None)),
+     (403, "403.22"), (449, None)),
     ("RetryWithRetryPropList", "", ("PROPFIND", "", [("Depth", "0")], ALLPROP),
      (207, None), (449, None)),
 ]

@@ -92,6 +92,7 @@ def refusals(tag: str):
         "400.7": ("DELETE", "/dav/f.txt", {}, b"abc", 400),
         "400.8": ("LOCK", f"/dav/no-{tag}", {"Timeout": "Second-x"}, LOCKINFO, 400),
         "400.9": ("UNLOCK", "/dav/f.txt", {}, None, 400),
+        "403.22": ("PROPFIND", "/dav/", {"Depth": "infinity"}, None, 403),
     }
 
 
