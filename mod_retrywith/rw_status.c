@@ -143,6 +143,57 @@ static void page_json(request_rec *r, const rw_ct_snapshot *sn)
                sn->pending, RW_CT_PENDING, (apr_uint64_t)sn->untracked);
 }
 
+/* The Prometheus text exposition format (0.0.4): counters end in _total,
+ * one metric per family of values, labels for the outcome and the
+ * User-Agent family (RFC 9110 tokens: nothing to escape in a label). */
+static void page_prometheus(request_rec *r, const rw_ct_snapshot *sn)
+{
+    unsigned i, k;
+
+    ap_set_content_type_ex(r, "text/plain; version=0.0.4; charset=utf-8", 1);
+    ap_rputs("# HELP retrywith_requests_total Requests mod_retrywith checked, "
+             "by outcome (the access log's retrywith-substatus note).\n"
+             "# TYPE retrywith_requests_total counter\n", r);
+    for (i = 0; i < RW_OUT_COUNT; i++)
+        ap_rprintf(r, "retrywith_requests_total{outcome=\"%s\"} %"
+                   APR_UINT64_T_FMT "\n", outcome_name(r->pool, i),
+                   (apr_uint64_t)sn->outcome[i]);
+    ap_rputs("# HELP retrywith_retry_events_total What became of the 449 "
+             "answers, per User-Agent family.\n"
+             "# TYPE retrywith_retry_events_total counter\n", r);
+    for (i = 0; i < sn->rows; i++)
+        for (k = 0; k < RW_AG_COUNT; k++)
+            ap_rprintf(r, "retrywith_retry_events_total{family=\"%s\","
+                       "event=\"%s\"} %" APR_UINT64_T_FMT "\n",
+                       sn->agent[i].name, agent_cols[k],
+                       (apr_uint64_t)sn->agent[i].n[k]);
+    ap_rprintf(r, "# HELP retrywith_pending_retries 449 answers awaiting a "
+               "retry.\n# TYPE retrywith_pending_retries gauge\n"
+               "retrywith_pending_retries %u\n"
+               "# HELP retrywith_untracked_total 449 answers the pending "
+               "table had no room for.\n"
+               "# TYPE retrywith_untracked_total counter\n"
+               "retrywith_untracked_total %" APR_UINT64_T_FMT "\n"
+               "# HELP retrywith_counters_since_seconds When the counters "
+               "started (Unix time).\n"
+               "# TYPE retrywith_counters_since_seconds gauge\n"
+               "retrywith_counters_since_seconds %" APR_INT64_T_FMT "\n",
+               sn->pending, (apr_uint64_t)sn->untracked,
+               (apr_int64_t)apr_time_sec(sn->since));
+}
+
+/* ?format=prometheus, or the Accept header a Prometheus server sends
+ * (OpenMetrics first, then text/plain;version=0.0.4). */
+static int wants_prometheus(const request_rec *r)
+{
+    const char *accept = apr_table_get(r->headers_in, "Accept");
+
+    if (r->args && !strcmp(r->args, "format=prometheus"))
+        return 1;
+    return accept && (ap_strstr_c(accept, "application/openmetrics-text")
+                      || ap_strstr_c(accept, "version=0.0.4"));
+}
+
 static void page_html(request_rec *r, const rw_ct_snapshot *sn)
 {
     char since[APR_RFC822_DATE_LEN];
@@ -187,7 +238,7 @@ static void page_html(request_rec *r, const rw_ct_snapshot *sn)
 int rw_status_page(request_rec *r)
 {
     rw_ct_snapshot *sn;
-    int json;
+    int json, prom;
 
     if (!r->handler || strcmp(r->handler, RW_STATUS_HANDLER))
         return DECLINED;
@@ -198,6 +249,7 @@ int rw_status_page(request_rec *r)
         return HTTP_METHOD_NOT_ALLOWED;
     json = r->args && (!strcmp(r->args, "json")
                        || !strcmp(r->args, "format=json"));
+    prom = !json && wants_prometheus(r);
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     if (!ct) {
         r->status = HTTP_SERVICE_UNAVAILABLE;
@@ -214,6 +266,8 @@ int rw_status_page(request_rec *r)
     rw_ct_snapshot_take(ct, sn);
     if (json)
         page_json(r, sn);
+    else if (prom)
+        page_prometheus(r, sn);
     else
         page_html(r, sn);
     return OK;

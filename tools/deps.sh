@@ -4,7 +4,7 @@
 set -eu
 pkgs="apache2 apache2-dev autoconf automake libtool pkg-config make gcc libexpat1-dev libapr1-dev libaprutil1-dev check curl"
 case "${1:-build}" in
-test) pkgs="$pkgs python3 python3-pytest litmus cadaver rclone valgrind libapache2-mod-svn subversion git davix nginx haproxy lighttpd lighttpd-mod-webdav openssl libexpat1-dev" ;;
+test) pkgs="$pkgs python3 python3-pytest litmus cadaver rclone valgrind libapache2-mod-svn subversion git davix nginx haproxy lighttpd lighttpd-mod-webdav python3-prometheus-client openssl libexpat1-dev" ;;
 fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 bench) pkgs="$pkgs python3 valgrind wrk faketime" ;;
 esac

@@ -229,3 +229,47 @@ def test_counters_survive_graceful_restart(st):
     after = status(st)
     assert after["since"] == before["since"]
     assert after["outcomes"]["400.1"] >= before["outcomes"]["400.1"] > 0
+
+
+# ---- Prometheus ------------------------------------------------------------
+
+def prometheus(srv, **how) -> dict:
+    """The page in Prometheus' text format, parsed by prometheus_client's own
+    parser (Debian's python3-prometheus-client): {(name, labels): value}."""
+    from prometheus_client.parser import text_string_to_metric_families
+    r = srv.request("GET", "/rw-status" + how.get("query", ""), how.get("headers"))
+    assert r.status == 200, r
+    assert r.header("Content-Type").startswith("text/plain; version=0.0.4"), r
+    out, types = {}, {}
+    for fam in text_string_to_metric_families(r.body.decode()):
+        types[fam.name] = fam.type
+        for s in fam.samples:
+            out[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return out, types
+
+
+def test_prometheus_matches_the_requests(st):
+    """?format=prometheus and the Accept header Prometheus sends give the same
+    exposition; its counters move exactly by the requests sent, and agree
+    with the JSON page."""
+    accept = ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+              "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+    before, types = prometheus(st, query="?format=prometheus")
+    assert types["retrywith_requests"] == "counter", types
+    assert types["retrywith_pending_retries"] == "gauge", types
+    sent = {"400.2": 3, "403.22": 2, "400.3": 1}
+    for _ in range(sent["400.2"]):
+        assert st.request("PROPFIND", "/dav/", {"Depth": "2"}).status == 400
+    for _ in range(sent["403.22"]):
+        assert st.request("PROPFIND", "/dav/", {"Depth": "infinity"}).status == 403
+    assert st.request("PUT", "/dav/p.txt", {"If": "garbage"}, b"x").status == 400
+    after, _ = prometheus(st, headers={"Accept": accept})
+    for outcome, n in sent.items():
+        key = ("retrywith_requests_total", (("outcome", outcome),))
+        assert after[key] - before[key] == n, (outcome, before[key], after[key])
+    js = status(st)["outcomes"]
+    for outcome, n in js.items():
+        assert after[("retrywith_requests_total", (("outcome", outcome),))] <= n, outcome
+    # an agent row carries its family and event as labels
+    fams = {dict(k[1]).get("family") for k in after if k[0] == "retrywith_retry_events_total"}
+    assert all(f for f in fams), fams
