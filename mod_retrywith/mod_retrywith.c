@@ -7,6 +7,8 @@
 #include "http_log.h"
 #include "http_request.h"
 
+#include "mod_status.h"
+
 #include "rw_glue.h"
 #include "rw_log.h"
 #include "rw_status.h"
@@ -51,6 +53,8 @@ static void rw_register_hooks(apr_pool_t *p)
     ap_hook_post_config(rw_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(rw_handler, NULL, before, APR_HOOK_FIRST);
     ap_hook_handler(rw_status_page, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ap, status_hook, rw_status_hook, NULL, NULL,
+                      APR_HOOK_MIDDLE);
     rw_replay_filter = ap_register_input_filter("RETRYWITH_REPLAY",
                                                 rw_replay_in, NULL,
                                                 AP_FTYPE_RESOURCE);

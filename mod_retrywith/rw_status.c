@@ -8,6 +8,8 @@
 #include "http_protocol.h"
 #include "http_request.h"
 
+#include "mod_status.h"
+
 #include "rw_glue.h"
 #include "rw_log.h"
 #include "rw_status.h"
@@ -233,6 +235,43 @@ static void page_html(request_rec *r, const rw_ct_snapshot *sn)
                "tracked; %" APR_UINT64_T_FMT " found no room and were not "
                "tracked.</p>\n</body></html>\n", sn->agents, RW_CT_AGENTS,
                sn->pending, RW_CT_PENDING, (apr_uint64_t)sn->untracked);
+}
+
+/* mod_status's page (its optional status hook): the outcomes and the 449
+ * life cycle per User-Agent family; with ?auto one "Key: value" line each. */
+int rw_status_hook(request_rec *r, int flags)
+{
+    rw_ct_snapshot *sn;
+    unsigned i, k;
+    int brief = flags & AP_STATUS_SHORT;
+
+    if (!ct)
+        return OK;
+    rw_ct_sweep(ct, (uint32_t)apr_time_sec(apr_time_now()));
+    sn = apr_palloc(r->pool, sizeof(*sn));
+    rw_ct_snapshot_take(ct, sn);
+    if (!brief)
+        ap_rputs("<hr />\n<h2>mod_retrywith</h2>\n<table><tr><th>outcome"
+                 "</th><th>requests</th></tr>\n", r);
+    for (i = 0; i < RW_OUT_COUNT; i++)
+        ap_rprintf(r, brief ? "RetryWith %s: %" APR_UINT64_T_FMT "\n"
+                            : "<tr><td>%s</td><td>%" APR_UINT64_T_FMT
+                              "</td></tr>\n",
+                   outcome_name(r->pool, i), (apr_uint64_t)sn->outcome[i]);
+    if (!brief)
+        ap_rputs("</table>\n<table><tr><th>User-Agent family</th>"
+                 "<th>449 event</th><th>count</th></tr>\n", r);
+    for (i = 0; i < sn->rows; i++)
+        for (k = 0; k < RW_AG_COUNT; k++)
+            ap_rprintf(r, brief ? "RetryWith %s %s: %" APR_UINT64_T_FMT "\n"
+                                : "<tr><td>%s</td><td>%s</td><td>%"
+                                  APR_UINT64_T_FMT "</td></tr>\n",
+                       brief ? sn->agent[i].name
+                             : ap_escape_html(r->pool, sn->agent[i].name),
+                       agent_cols[k], (apr_uint64_t)sn->agent[i].n[k]);
+    if (!brief)
+        ap_rputs("</table>\n", r);
+    return OK;
 }
 
 int rw_status_page(request_rec *r)

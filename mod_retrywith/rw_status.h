@@ -27,4 +27,7 @@ void rw_status_bad_echo(request_rec *r, rwdav_echo_verdict v);
  * (DECLINED for any other handler). */
 int rw_status_page(request_rec *r);
 
+/* The section of mod_status's server-status page (its status hook). */
+int rw_status_hook(request_rec *r, int flags);
+
 #endif

@@ -273,3 +273,33 @@ def test_prometheus_matches_the_requests(st):
     # an agent row carries its family and event as labels
     fams = {dict(k[1]).get("family") for k in after if k[0] == "retrywith_retry_events_total"}
     assert all(f for f in fams), fams
+
+
+# ---- mod_status ---------------------------------------------------------------
+
+def test_server_status_section(httpd_factory, module_path):
+    """mod_status's page has a mod_retrywith section (its optional status
+    hook): with ?auto a "RetryWith <outcome>: N" line per outcome, in HTML a
+    table; the counts follow the requests sent."""
+    srv = httpd_factory("server-status", module_path=module_path,
+                        extra_modules=[("status_module", "mod_status.so")],
+                        extra_conf="<Location /server-status>\n    SetHandler server-status\n"
+                                   "</Location>\n")
+
+    def auto() -> dict:
+        r = srv.request("GET", "/server-status?auto")
+        assert r.status == 200, r
+        lines = dict(ln.split(": ", 1) for ln in r.body.decode().splitlines() if ": " in ln)
+        return {k[len("RetryWith "):]: int(v) for k, v in lines.items()
+                if k.startswith("RetryWith ")}
+
+    before = auto()
+    assert {"passed", "400.2", "403.22", "449"} <= set(before), before
+    for _ in range(2):
+        assert srv.request("PROPFIND", "/dav/", {"Depth": "2"}).status == 400
+    assert srv.request("PROPFIND", "/dav/", {"Depth": "infinity"}).status == 403
+    after = auto()
+    assert after["400.2"] - before["400.2"] == 2, (before, after)
+    assert after["403.22"] - before["403.22"] == 1, (before, after)
+    html = srv.request("GET", "/server-status").body.decode()
+    assert "<h2>mod_retrywith</h2>" in html and "<td>403.22</td>" in html, html[-2000:]
