@@ -172,6 +172,21 @@ static int blank_text(const apr_text_header *h)
     return 1;
 }
 
+/* The element after e in document order, depth kept; NULL at the end.
+ * A loop, not recursion: the tree may be very deep. */
+static const apr_xml_elem *next_element(const apr_xml_elem *e, size_t *depth)
+{
+    if (e->first_child) {
+        ++*depth;
+        return e->first_child;
+    }
+    while (e && !e->next) {
+        e = e->parent;
+        --*depth;
+    }
+    return e ? e->next : NULL;
+}
+
 /* The deepest nesting, without recursion (the tree may be very deep). */
 static size_t max_depth(const apr_xml_elem *root)
 {
@@ -181,17 +196,7 @@ static size_t max_depth(const apr_xml_elem *root)
     while (e) {
         if (depth > most)
             most = depth;
-        if (e->first_child) {
-            e = e->first_child;
-            depth++;
-            continue;
-        }
-        while (e && !e->next) {
-            e = e->parent;
-            depth--;
-        }
-        if (e)
-            e = e->next;
+        e = next_element(e, &depth);
     }
     return most;
 }
@@ -510,17 +515,7 @@ static void check_scanner(apr_pool_t *p, const apr_xml_doc *doc,
         FUZZ_ASSERT(!strcmp(s->name, name), "scanner: apr_xml's names");
         FUZZ_ASSERT(s->text == text, "scanner: text where apr_xml has text");
         i++;
-        if (e->first_child) {
-            e = e->first_child;
-            depth++;
-            continue;
-        }
-        while (e && !e->next) {
-            e = e->parent;
-            depth--;
-        }
-        if (e)
-            e = e->next;
+        e = next_element(e, &depth);
     }
     FUZZ_ASSERT(i == log->nelts, "scanner: as many elements as apr_xml");
 }

@@ -423,9 +423,16 @@ def check_missing(resp: Response, items):
         f"MS-RetryWith {resp.header_all('MS-RetryWith')} != {[i.ms_line for i in items]}"
 
 
+def check_msdavext(resp: Response, code: int):
+    """[MS-WDV] 2.2.3: X-MSDAVEXT_ERROR: code "; " percent-encoded text."""
+    m = re.fullmatch(r"(\d+); ([A-Za-z0-9%._~-]+)", resp.header("X-MSDAVEXT_ERROR") or "")
+    assert m and int(m.group(1)) == code, resp
+
+
 def check_449(resp: Response, items, *, h2: bool = False) -> str:
     """A first answer naming exactly items; returns the echo."""
     assert resp.status == 449, f"expected 449, got {resp!r}"
+    check_msdavext(resp, 44900)
     if not h2:
         line = getattr(resp, "status_line", f"{resp.version} {resp.status} {resp.reason}")
         assert line == "HTTP/1.1 449 Retry With", f"status line {line!r}"
@@ -440,6 +447,7 @@ def check_449(resp: Response, items, *, h2: bool = False) -> str:
 
 def check_final(resp: Response, items, condition: str | None = None):
     assert resp.status == 403, f"expected the final 403, got {resp!r}"
+    check_msdavext(resp, 40300)
     assert resp.header("Ms-Echo-Request") is None, resp
     assert resp.header("Retrywith-Echo") is None, resp
     check_missing(resp, items)
@@ -448,6 +456,7 @@ def check_final(resp: Response, items, condition: str | None = None):
 
 def check_bad_echo(resp: Response, verdict: str):
     assert resp.status == 400, f"expected 400 ({verdict}), got {resp!r}"
+    check_msdavext(resp, 40000)
     assert resp.header_all("Retrywith-Echo") == [verdict], resp
     assert resp.header("Ms-Echo-Request") is None, resp
     ctype = resp.header("Content-Type") or ""
