@@ -589,19 +589,28 @@ class HttpdServer:
 
     @staticmethod
     def _read_from(path: Path, offset: int) -> str:
+        """The complete lines from offset on: httpd writes a log line after
+        the response, so a reader can catch the last one half written."""
         try:
             with open(path, "rb") as f:
                 f.seek(offset)
-                return f.read().decode("utf-8", "replace")
+                data = f.read()
         except FileNotFoundError:
             return ""
+        return data[:data.rfind(b"\n") + 1].decode("utf-8", "replace")
 
     def mark(self) -> LogMark:
         def size(p: Path) -> int:
+            # the end of the last complete line, for the same reason
             try:
-                return p.stat().st_size
+                with open(p, "rb") as f:
+                    end = f.seek(0, 2)
+                    start = max(0, end - 65536)
+                    f.seek(start)
+                    data = f.read(end - start)
             except FileNotFoundError:
                 return 0
+            return start + data.rfind(b"\n") + 1
         return LogMark(size(self.error_log), size(self.access_log))
 
     def error_lines(self, since: LogMark | None = None) -> list[str]:
