@@ -217,6 +217,9 @@ const char *rwdav_substatus_element(rwdav_substatus sub);
 /* The header the rule family reads, e.g. "Depth"; "request body" for 400.6. */
 const char *rwdav_substatus_field(rwdav_substatus sub);
 
+/* Whether the error refuses an infinite-depth PROPFIND: IIS's 403.22,
+ * "Infinite depth is denied", rather than its rule family's 400.2. */
+int rwdav_error_depth_denied(const rwdav_error *e);
 /* The IIS sub-status of an error as the client and the log see it:
  * "400.N" for its rule family, except the refusal of an infinite-depth
  * PROPFIND, which IIS answers "403.22" (Infinite depth is denied). */

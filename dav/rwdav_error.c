@@ -359,7 +359,7 @@ const char *rwdav_error_id_name(rwdav_error_id id)
     return is_id(id) ? faults[id].name : "";
 }
 
-static int depth_denied(const rwdav_error *e)
+int rwdav_error_depth_denied(const rwdav_error *e)
 {
     return e->id == RWDAV_E_DEPTH_PROPFIND_INFINITY
         || e->id == RWDAV_E_DEPTH_PROPFIND_ABSENT;
@@ -371,14 +371,14 @@ const char *rwdav_error_substatus(const rwdav_error *e)
         "400", "400.1", "400.2", "400.3", "400.4", "400.5", "400.6",
         "400.7", "400.8", "400.9"
     };
-    if (depth_denied(e))
+    if (rwdav_error_depth_denied(e))
         return "403.22";
     return (e->sub >= 0 && e->sub <= RWDAV_SUB_MAX) ? fam[e->sub] : "400";
 }
 
 int rwdav_error_extended(const rwdav_error *e)
 {
-    if (depth_denied(e))
+    if (rwdav_error_depth_denied(e))
         return 40322;
     return 40000 + ((e->sub >= 0 && e->sub <= RWDAV_SUB_MAX) ? (int)e->sub
                                                               : 0);

@@ -46,7 +46,7 @@ static void record_refusal(const rw_req *q)
     const char *sub = rwdav_error_substatus(e);
 
     apr_table_setn(q->r->notes, "retrywith-substatus", sub);
-    if (!strcmp(sub, "403.22"))
+    if (rwdav_error_depth_denied(e))
         rw_status_count(RW_OUT_DEPTH_DENIED);
     else if (e->sub >= 1 && e->sub <= RWDAV_SUB_MAX)
         rw_status_count((rw_outcome)(RW_OUT_REFUSED_1 + e->sub - 1));

@@ -87,7 +87,7 @@ static void begin_error(request_rec *r, int status, const char *status_line)
 static int refusal(request_rec *r, const rwdav_error *e)
 {
     const char *sub = rwdav_error_substatus(e);
-    int denied = !strcmp(sub, "403.22");
+    int denied = rwdav_error_depth_denied(e);
     const char *why = e->detail ? apr_pstrcat(r->pool, e->reason, " (",
                                               e->detail, ")", NULL)
                                 : e->reason;

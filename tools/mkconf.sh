@@ -1,8 +1,9 @@
 #!/bin/sh
 # Writes a private httpd configuration into RUNDIR: conf.example with its
 # paths made local, serving SHARE on 127.0.0.1:PORT, with MODULE (default:
-# the tree's build). Used by serve.sh and valgrind.sh.
-#   tools/mkconf.sh RUNDIR PORT SHARE [MODULE]
+# the tree's build) and W3C_LOG (default: the tree's retrywith-w3c-log).
+# Used by serve.sh, valgrind.sh and package.sh.
+#   [W3C_LOG=path] tools/mkconf.sh RUNDIR PORT SHARE [MODULE]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tools/lib.sh"
@@ -10,6 +11,7 @@ httpd_paths
 mods=$HTTPD_MODULE_DIR
 run=$1 port=$2 share=$3
 module=${4:-$top/mod_retrywith/.libs/mod_retrywith.so}
+w3c_log=${W3C_LOG:-$top/mod_retrywith/retrywith-w3c-log}
 mkdir -p "$run/logs" "$run/lock" "$share"
 user=www-data
 id "$user" >/dev/null 2>&1 || user=$(id -un)
@@ -18,6 +20,8 @@ chown "$user" "$run/lock" "$share" 2>/dev/null || true
 sed -e "s|/usr/lib/apache2/modules/mod_retrywith.so|$module|" \
     -e "s|/var/lib/apache2/retrywith/DavLock|$run/lock/DavLock|" \
     -e "s|/var/www/dav|$share|g" \
+    -e "s|/usr/libexec/mod_retrywith/retrywith-w3c-log|$w3c_log|" \
+    -e "s|/var/log/apache2/w3c/|$run/logs/w3c/|" \
     "$top/conf.example" > "$run/retrywith.conf"
 
 cat > "$run/httpd.conf" <<CONF

@@ -3,7 +3,7 @@
 # tree (tracked and untracked-but-not-ignored files, no build outputs), runs
 # lintian on it (fails on errors and warnings), installs it and checks it:
 # a2enmod, apache2ctl -t, and a private httpd refusing a Depth: 2 PROPFIND
-# with 400.2. Prints "N passed, N failed"; exits non-zero if anything failed.
+# with 400.2, logged by the installed retrywith-w3c-log. Prints "N passed, N failed"; exits non-zero if anything failed.
 # Usage: tools/package.sh            (as root or with sudo; Debian 12)
 # OUT=dir keeps the .deb/.changes there (default: the top of the tree).
 set -eu
@@ -97,9 +97,10 @@ else
     cat "$work/install.log"; fail "apt-get install $(basename "$deb")"
 fi
 so=/usr/lib/apache2/modules/mod_retrywith.so
+w3c_log=/usr/libexec/mod_retrywith/retrywith-w3c-log
 if [ -f "$so" ] && [ -f /etc/apache2/mods-available/retrywith.load ] \
-        && [ -f /etc/apache2/mods-available/retrywith.conf ]; then
-    ok "installed $so and mods-available/retrywith.{load,conf}"
+        && [ -f /etc/apache2/mods-available/retrywith.conf ] && [ -x "$w3c_log" ]; then
+    ok "installed $so, mods-available/retrywith.{load,conf} and $w3c_log"
 else
     fail "installed files missing"
 fi
@@ -134,7 +135,7 @@ chmod 755 "$work"
 # tools/mkconf.sh of the built copy (its tools/paths.sh was written by the
 # package build's configure): conf.example, which loads mod_dav, mod_dav_fs
 # and here the installed module, with a DAV share at /dav/ in $run/share.
-"$src/tools/mkconf.sh" "$run" "$port" "$run/share" "$so"
+W3C_LOG=$w3c_log "$src/tools/mkconf.sh" "$run" "$port" "$run/share" "$so"
 if /usr/sbin/apache2 -f "$run/httpd.conf" -k start > "$work/httpd.log" 2>&1; then
     i=0
     while [ ! -s "$run/httpd.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -146,6 +147,17 @@ if /usr/sbin/apache2 -f "$run/httpd.conf" -k start > "$work/httpd.log" 2>&1; the
     else
         cat "$run/logs/error_log" 2>/dev/null || true
         fail "PROPFIND Depth: 2 on the private httpd: got '$got', want '400 400.2'"
+    fi
+    # conf.example's W3C log, written by the installed retrywith-w3c-log
+    i=0
+    while ! grep -qs ' PROPFIND /dav/ .* 400 2 0 ' "$run"/logs/w3c/u_ex*.log && [ $i -lt 50 ]; do
+        sleep 0.1; i=$((i + 1))
+    done
+    if grep -qs ' PROPFIND /dav/ .* 400 2 0 ' "$run"/logs/w3c/u_ex*.log; then
+        ok "W3C log line 'sc-status sc-substatus' = '400 2'"
+    else
+        cat "$run"/logs/w3c/* "$run/logs/error_log" 2>/dev/null || true
+        fail "no W3C log line for the 400.2 refusal"
     fi
     /usr/sbin/apache2 -f "$run/httpd.conf" -k stop > /dev/null 2>&1 || true
     i=0

@@ -1,7 +1,7 @@
 """The README's first command: tools/serve.sh builds, starts Debian's httpd
 with mod_dav_fs and mod_retrywith from conf.example on 127.0.0.1, prints the
 URL, serves the folder, refuses a malformed request, counts it on the
-status page, and stops."""
+status page, logs it in IIS's W3C format, and stops."""
 import json
 import os
 import shutil
@@ -9,6 +9,7 @@ import tempfile
 import pathlib
 import re
 import socket
+import time
 import subprocess
 import urllib.request
 
@@ -45,6 +46,15 @@ def test_serve_sh_start_use_stop():
         st = urllib.request.urlopen(f"http://127.0.0.1:{port}/retrywith-status?json", timeout=10)
         doc = json.loads(st.read())
         assert doc["outcomes"]["400.2"] == 1 and doc["outcomes"]["passed"] >= 1, doc
+        # and conf.example's W3C log (IIS's format) recorded it as 400 2
+        deadline = time.monotonic() + 10
+        while True:
+            text = "".join(f.read_text() for f in (tmp_path / "run" / "logs" / "w3c").glob("*"))
+            if " PROPFIND /dav/ - " in text or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert "#Fields: date time " in text, text
+        assert re.search(r" PROPFIND /dav/ - \d+ - 127\.0\.0\.1 \S+ - 400 2 0 \d+$", text, re.M), text
     finally:
         q = subprocess.run([serve, "stop"], env=env, capture_output=True, text=True,
                            timeout=60)

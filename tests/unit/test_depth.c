@@ -213,6 +213,41 @@ START_TEST(test_depth_absent_is_propfinds_only)
 }
 END_TEST
 
+/* ---- how a refusal is named: IIS's 403.22 for the infinite-depth
+ * PROPFIND only, every other fault its family's 400.N ---- */
+
+typedef struct {
+    rwdav_error_id id;
+    int denied;
+    const char *substatus;
+    int extended;               /* X-MSDAVEXT_ERROR's Extended-error */
+} name_row;
+
+static const name_row name_rows[] = {
+    { RWDAV_E_DEPTH_PROPFIND_INFINITY, 1, "403.22", 40322 },
+    { RWDAV_E_DEPTH_PROPFIND_ABSENT,   1, "403.22", 40322 },
+    { RWDAV_E_DEPTH_VALUE,             0, "400.2",  40002 },
+    { RWDAV_E_DEPTH_COPY,              0, "400.2",  40002 },
+    { RWDAV_E_DEST_BAD_ESCAPE,         0, "400.1",  40001 },
+    { RWDAV_E_IF_SYNTAX,               0, "400.3",  40003 },
+    { RWDAV_E_TRANSLATE_VALUE,         0, "400.5",  40005 },
+    { RWDAV_E_BODY_TOO_LARGE,          0, "400.6",  40006 },
+    { RWDAV_E_TIMEOUT_VALUE,           0, "400.8",  40008 },
+};
+
+START_TEST(test_refusal_names)
+{
+    const name_row *row = &name_rows[_i];
+    apr_pool_t *p = unit_pool();
+    rwdav_error *e = rwdav_fault(p, row->id, 0);
+
+    ck_assert_int_eq(rwdav_error_depth_denied(e), row->denied);
+    ck_assert_str_eq(rwdav_error_substatus(e), row->substatus);
+    ck_assert_int_eq(rwdav_error_extended(e), row->extended);
+    apr_pool_destroy(p);
+}
+END_TEST
+
 Suite *suite_depth(void)
 {
     Suite *s = suite_create("depth");
@@ -224,6 +259,9 @@ Suite *suite_depth(void)
     tcase_add_loop_test(tc, test_depth_check, 0, NROWS(check_rows));
     tcase_add_loop_test(tc, test_depth_absent_is_propfinds_only,
                         RWDAV_M_OTHER, RWDAV_M_OPTIONS + 1);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("refusal_names");
+    tcase_add_loop_test(tc, test_refusal_names, 0, NROWS(name_rows));
     suite_add_tcase(s, tc);
     return s;
 }
