@@ -5,11 +5,13 @@
 #include "httpd.h"
 #include "http_config.h"
 #include "http_log.h"
+#include "http_protocol.h"
 #include "http_request.h"
 
 #include "mod_status.h"
 
 #include "rw_glue.h"
+#include "rw_lab.h"
 #include "rw_log.h"
 #include "rw_status.h"
 
@@ -26,6 +28,8 @@ static int rw_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     }
     rw_status_init(s);
     rw_proxy_init();
+    if (rw_lab_post_config(pconf, s) != OK)
+        return HTTP_INTERNAL_SERVER_ERROR;
     if (!ap_find_linked_module("mod_dav.c")) {
         if (!ap_find_linked_module("mod_proxy.c"))
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, RW_LOGNO(00001)
@@ -50,9 +54,12 @@ static void rw_register_hooks(apr_pool_t *p)
     static const char *const before[] = { "mod_dav.c", "mod_proxy.c",
                                           NULL };
 
+    ap_hook_pre_config(rw_lab_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(rw_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(rw_handler, NULL, before, APR_HOOK_FIRST);
     ap_hook_handler(rw_status_page, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(rw_lab_report, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_log_transaction(rw_lab_log, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, rw_status_hook, NULL, NULL,
                       APR_HOOK_MIDDLE);
     rw_replay_filter = ap_register_input_filter("RETRYWITH_REPLAY",

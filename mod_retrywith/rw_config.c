@@ -9,6 +9,7 @@
 
 #include "rw_config.h"
 #include "rw_policy.h"
+#include "rw_lab.h"
 
 void *rw_create_dir_conf(apr_pool_t *p, char *dir)
 {
@@ -77,6 +78,7 @@ void *rw_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     RW_MERGE(trusted, RW_SET_TRUSTED);
     RW_MERGE(keys, RW_SET_SECRET);
     RW_MERGE(echo_lifetime, RW_SET_ECHO_LIFETIME);
+    RW_MERGE(lab, RW_SET_LAB);
     RW_MERGE(lim.body_bytes, RW_SET_BODY_BYTES);
     RW_MERGE(lim.xml_depth, RW_SET_XML_DEPTH);
     RW_MERGE(lim.if_lists, RW_SET_IF_LISTS);
@@ -233,5 +235,11 @@ const command_rec rw_cmds[] = {
     AP_INIT_TAKE1("RetryWithEchoLifetime", rw_cmd_echo_lifetime, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "seconds an Ms-Echo-Request stays valid (default 300)"),
+    AP_INIT_TAKE1("RetryWithLab", rw_cmd_lab, NULL, RSRC_CONF | ACCESS_CONF,
+                  "scenario name: every request here is journaled under it "
+                  "for the lab's report card (Off: not here)"),
+    AP_INIT_TAKE1("RetryWithLabJournal", rw_cmd_lab_journal, NULL, RSRC_CONF,
+                  "file the lab's requests are journaled to (global; "
+                  "relative to ServerRoot)"),
     { NULL, { NULL }, NULL, 0, RAW_ARGS, NULL }
 };

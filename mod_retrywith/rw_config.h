@@ -33,7 +33,8 @@ enum {
     RW_SET_IF_LISTS = 1u << 11,
     RW_SET_IF_CONDITIONS = 1u << 12,
     RW_SET_HEADER_LEN = 1u << 13,
-    RW_SET_TIMEOUT_TYPES = 1u << 14
+    RW_SET_TIMEOUT_TYPES = 1u << 14,
+    RW_SET_LAB = 1u << 15
 };
 
 /* The HMAC keys of Ms-Echo-Request. The current key signs and verifies;
@@ -61,6 +62,8 @@ typedef struct {
     const rw_keys *keys;    /* RetryWithSecret(File), or NULL: the random
                                key */
     int echo_lifetime;      /* RetryWithEchoLifetime, seconds */
+    const char *lab;        /* RetryWithLab: the scenario journaled here,
+                               or NULL */
 } rw_dir_conf;
 
 #define RW_ECHO_LIFETIME_DEFAULT 300

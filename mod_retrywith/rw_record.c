@@ -1,7 +1,7 @@
 /* The one place that records what became of a request the module checked:
- * the notes the access log reads (%{retrywith-substatus}n and
- * %{retrywith-echo}n), the live counters, and one error_log line at info
- * for each request the module answered itself. */
+ * the notes the access log and the lab journal read (retrywith-substatus,
+ * -echo, -rule, -field, -value, -missing), the live counters, and one
+ * error_log line at info for each request the module answered itself. */
 #include <apr_strings.h>
 
 #include "httpd.h"
@@ -46,6 +46,10 @@ static void record_refusal(const rw_req *q)
     const char *sub = rwdav_error_substatus(e);
 
     apr_table_setn(q->r->notes, "retrywith-substatus", sub);
+    apr_table_setn(q->r->notes, "retrywith-rule", rwdav_error_id_name(e->id));
+    apr_table_setn(q->r->notes, "retrywith-field", e->field);
+    if (q->v.value)
+        apr_table_setn(q->r->notes, "retrywith-value", q->v.value);
     if (rwdav_error_depth_denied(e))
         rw_status_count(RW_OUT_DEPTH_DENIED);
     else if (e->sub >= 1 && e->sub <= RWDAV_SUB_MAX)
@@ -75,6 +79,8 @@ static void record_retry(const rw_req *q)
         names = names ? apr_pstrcat(r->pool, names, ", ", m->pol->name, NULL)
                       : m->pol->name;
     }
+    if (names)
+        apr_table_setn(r->notes, "retrywith-missing", names);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00104)
                   "%d %s: missing %s", q->v.token ? 449 : HTTP_FORBIDDEN,
                   note, names);
@@ -100,8 +106,10 @@ void rw_record(const rw_req *q)
     switch (q->v.kind) {
     case RW_PASS:
         rw_status_count(RW_OUT_PASSED);
-        if (q->echo)
+        if (q->echo) {
+            apr_table_setn(q->r->notes, "retrywith-echo", "satisfied");
             rw_status_retried(q->r, q->echo, 1);
+        }
         break;
     case RW_REFUSE:
         record_refusal(q);

@@ -4,6 +4,8 @@
 # folder over WebDAV on 127.0.0.1. Not the system service.
 #
 #   tools/serve.sh [start]   install what is missing, build, start
+#   tools/serve.sh --lab     the same, plus the client lab under /lab/
+#                            (tests/lab/server/: README "Testing a client")
 #   tools/serve.sh stop      stop the server this script started
 #
 # PORT (default 8080), SHARE (default ./run/share) and RUN (the server's own
@@ -29,11 +31,29 @@ stop() {
     fi
 }
 
+lab=""
 case "${1:-start}" in
 stop) stop; exit 0 ;;
 start) ;;
-*) echo "usage: $0 [start|stop]" >&2; exit 2 ;;
+--lab) lab=1 ;;
+*) echo "usage: $0 [start|--lab|stop]" >&2; exit 2 ;;
 esac
+
+# The lab: a folder per scenario, the page, the journal (started afresh).
+add_lab() {
+    lab_dir="$run/lab" page="$run/lab-page"
+    for s in strict header property lock-owner depth prop-list infinite-depth no-echo; do
+        mkdir -p "$lab_dir/$s"
+    done
+    mkdir -p "$page"
+    cp "$top/tests/lab/server/index.html" "$page/index.html"
+    chown -R "$(sed -n 's/^User //p' "$conf")" "$lab_dir" 2>/dev/null || true
+    rm -f "$run/logs/lab-journal"
+    sed -e "s|@RUN@|$run|g; s|@LAB@|$lab_dir|g; s|@PAGE@|$page|g" \
+        -e "s|@MODDIR@|$HTTPD_MODULE_DIR|g" \
+        "$top/tests/lab/server/lab.conf" > "$run/lab.conf"
+    echo "Include \"$run/lab.conf\"" >> "$conf"
+}
 
 "$top/tools/deps.sh" build
 "$top/tools/build.sh" >/dev/null
@@ -41,6 +61,7 @@ httpd_paths
 httpd=$HTTPD_BIN
 
 "$top/tools/mkconf.sh" "$run" "$port" "$share"
+[ -z "$lab" ] || add_lab
 
 stop >/dev/null 2>&1 || true
 "$httpd" -f "$conf" -t >/dev/null 2>&1 || { "$httpd" -f "$conf" -t; exit 1; }
@@ -48,5 +69,9 @@ stop >/dev/null 2>&1 || true
 wait_httpd "http://127.0.0.1:$port/dav/" "$run/logs/error_log" || exit 1
 echo "mod_retrywith: WebDAV share $share"
 echo "  URL:   http://127.0.0.1:$port/dav/"
+if [ -n "$lab" ]; then
+    echo "  lab:    http://127.0.0.1:$port/lab/ (a folder per scenario)"
+    echo "  report: http://127.0.0.1:$port/lab/report (JSON: ?format=json)"
+fi
 echo "  logs:  $run/logs/error_log, $run/logs/access_log"
 echo "  stop:  $0 stop"
