@@ -137,6 +137,7 @@ int rw_lab_log(request_rec *r)
     const char *f[RW_LAB_NFIELDS], *line;
     apr_table_t *n;
     apr_size_t len;
+    apr_status_t rv;
     int i;
 
     while (last->next)
@@ -174,6 +175,10 @@ int rw_lab_log(request_rec *r)
         line = apr_pstrcat(r->pool, line, "\t", f[i], NULL);
     line = apr_pstrcat(r->pool, line, "\n", NULL);
     len = strlen(line);
-    apr_file_write_full(journal, line, len, NULL);
+    rv = apr_file_write_full(journal, line, len, NULL);
+    if (rv != APR_SUCCESS)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, RW_LOGNO(00108)
+                      "RetryWithLabJournal: cannot write to %s",
+                      journal_path);
     return OK;
 }

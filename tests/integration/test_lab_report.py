@@ -13,6 +13,7 @@ show, per client, the verdicts the JSON gives."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -21,6 +22,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import types
 import urllib.request
 from pathlib import Path
@@ -69,10 +71,20 @@ def report(lab) -> dict:
         return json.loads(r.read())
 
 
-def card(rep: dict, agent: str) -> dict:
-    found = [c for c in rep["clients"] if c["user_agent"] == agent]
-    assert len(found) == 1, [c["user_agent"] for c in rep["clients"]]
-    return found[0]
+def card(lab, agent: str, requests: int) -> dict:
+    """The card of agent once it has its requests: the journal line of a
+    request is written after its response, so poll a little."""
+    deadline = time.monotonic() + 10
+    while True:
+        rep = report(lab)
+        found = [c for c in rep["clients"] if c["user_agent"] == agent]
+        assert len(found) <= 1, found
+        if found and found[0]["request_count"] >= requests:
+            assert found[0]["request_count"] == requests, found[0]
+            return found[0]
+        assert time.monotonic() < deadline, (agent, requests, found,
+                                             [c["user_agent"] for c in rep["clients"]])
+        time.sleep(0.05)
 
 
 def scenario(c: dict, name: str) -> dict:
@@ -112,7 +124,7 @@ def test_reference_client_satisfies_every_449(lab):
     for _, method, path, headers, body, want in steps:
         assert ref.request(method, path, headers, body)[0] == want, path
 
-    c = card(report(lab), "mod_retrywith-lab-reference/1.0")
+    c = card(lab, "mod_retrywith-lab-reference/1.0", 2 + 2 * len(steps))
     assert c["verdicts"] == {"retried-with-echo": len(steps)}, c["verdicts"]
     assert c["lint"] == []
     for name, method, path, _, _, want in steps:
@@ -142,7 +154,7 @@ def test_curl_does_not_retry_a_449(lab):
     assert curl(lab, "-X", "PROPFIND", "-H", "Depth: 2", f"{lab.base}/lab/strict/") == "400"
     assert curl(lab, "-X", "PROPFIND", "-H", "Depth: 1", f"{lab.base}/lab/strict/") == "207"
 
-    c = card(report(lab), curl_agent())
+    c = card(lab, curl_agent(), 3)
     assert c["verdicts"] == {"abandoned": 1, "corrected": 1}, c["verdicts"]
     retry = scenario(c, "header")["retries"]
     assert [(r["verdict"], r["then"]) for r in retry] == [("abandoned", None)]
@@ -170,11 +182,7 @@ def test_npm_webdav_library_bare_lock_token_in_its_lint(lab):
     res = node(lab, "unlock")
     assert not res["ok"], res     # the library sends the token without <>
 
-    rep = report(lab)
-    cards = [c for c in rep["clients"]
-             if any(r["method"] == "UNLOCK" for s in c["scenarios"] for r in s["requests"])]
-    assert len(cards) == 1, [c["user_agent"] for c in rep["clients"]]
-    c = cards[0]
+    c = card(lab, "node-fetch", 3)     # its PUT, LOCK and UNLOCK
     bare = [l for l in c["lint"] if l["rule"] == "lock-token.bare"]
     assert len(bare) == 1, c["lint"]
     assert bare[0]["substatus"] == "400.9" and bare[0]["example"]["method"] == "UNLOCK"
@@ -227,24 +235,33 @@ def probe_no_echo(lab, ua):
     assert st == 449 and "ms-echo-request" not in h
 
 
+def tab_in_agent(lab, ua):
+    assert send(lab, "PROPFIND", "/lab/strict/", {"Depth": "2"}, agent=ua + "\tx")[0] == 400
+
+
+# (name, what the client does, its requests, the verdicts and lint its card
+# must show)
 CASES = [
-    ("looped", looped, {"looped": 1}, []),
-    ("without-echo", without_echo, {"retried-without-echo": 1}, []),
-    ("still-missing", still_missing, {"retried-still-missing": 1}, []),
-    ("bad-echo", bad_echo, {"retried-with-bad-echo": 1}, [("449-echo-malformed", 1)]),
-    ("refused-twice", refused_twice, {"refused-again": 1, "not-corrected": 1},
+    ("looped", looped, 3, {"looped": 1}, []),
+    ("without-echo", without_echo, 2, {"retried-without-echo": 1}, []),
+    ("still-missing", still_missing, 2, {"retried-still-missing": 1}, []),
+    ("bad-echo", bad_echo, 2, {"retried-with-bad-echo": 1}, [("449-echo-malformed", 1)]),
+    ("refused-twice", refused_twice, 2, {"refused-again": 1, "not-corrected": 1},
      [("depth.value", 2)]),
     # 403.22 is this server's limit, not the client's fault: no lint
-    ("infinite-then-one", infinite_then_one, {"corrected": 1}, []),
-    ("probe-no-echo", probe_no_echo, {"abandoned": 1}, []),
+    ("infinite-then-one", infinite_then_one, 2, {"corrected": 1}, []),
+    ("probe-no-echo", probe_no_echo, 1, {"abandoned": 1}, []),
+    # a tab is escaped in the journal: the line keeps its fields
+    ("tab", tab_in_agent, 1, {"not-corrected": 1}, [("depth.value", 1)]),
 ]
 
 
-@pytest.mark.parametrize("name,act,verdicts,lint", CASES, ids=[c[0] for c in CASES])
-def test_each_verdict(lab, name, act, verdicts, lint):
+@pytest.mark.parametrize("name,act,requests,verdicts,lint", CASES,
+                         ids=[c[0] for c in CASES])
+def test_each_verdict(lab, name, act, requests, verdicts, lint):
     ua = f"lab-case-{name}/1.0"
     act(lab, ua)
-    c = card(report(lab), ua)
+    c = card(lab, ua + ("\\tx" if name == "tab" else ""), requests)
     assert c["verdicts"] == verdicts, c
     assert [(l["rule"], l["count"]) for l in c["lint"]] == lint, c["lint"]
     if name == "looped":
@@ -270,13 +287,17 @@ def test_report_page_in_a_browser_shows_the_json_verdicts(lab):
     # the clients of the tests above, and one more of each kind if run alone
     looped(lab, "lab-case-browser/1.0")
     refused_twice(lab, "lab-case-browser/1.0")
+    assert send(lab, "PROPFIND", "/lab/strict/", {"Depth": "<script>alert(1)</script>"},
+                agent='lab-case-hostile <script>alert("ua")</script>')[0] == 400
+    card(lab, "lab-case-browser/1.0", 5)
+    card(lab, 'lab-case-hostile <script>alert(\\"ua\\")</script>', 1)
     rep = report(lab)
     dom = rendered(lab)
     sections = re.findall(r'<section class="client".*?</section>', dom, re.S)
     assert len(sections) == len(rep["clients"]), (len(sections), len(rep["clients"]))
     for c, sec in zip(rep["clients"], sections):
         agent = re.search(r"<h2>(.*?)</h2>", sec).group(1)
-        assert agent == c["user_agent"].replace("&", "&amp;").replace("<", "&lt;"), agent
+        assert agent == html.escape(c["user_agent"], quote=False), agent
         shown = {m.group(1): int(m.group(2)) for m in
                  re.finditer(r'<li class="([a-z-]+)">(\d+) × ', sec)}
         assert shown == c["verdicts"], (agent, shown, c["verdicts"])
@@ -284,6 +305,10 @@ def test_report_page_in_a_browser_shows_the_json_verdicts(lab):
             assert f"<code>{l['rule']}</code>" in sec, (agent, l)
         if not c["lint"]:
             assert "No request broke a rule." in sec, agent
+    # a client's strings are text on the page, never markup
+    hostile = [s for s in sections if "lab-case-hostile" in s]
+    assert len(hostile) == 1 and "<script" not in hostile[0], hostile
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile[0], hostile
     browser = [s for s in sections if "<h2>lab-case-browser/1.0</h2>" in s][0]
     assert "looped: sent again unchanged, 449 after 449" in browser
     assert "sent again and refused again" in browser
