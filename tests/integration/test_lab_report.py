@@ -165,6 +165,25 @@ def test_curl_does_not_retry_a_449(lab):
              l["example"]["value"]) for l in c["lint"]] == [("depth.value", "400.2", 1, "Depth", "2")]
 
 
+def test_rclone_loops_on_a_449(lab):
+    f = lab.work / "rclone.txt"
+    f.write_bytes(b"rclone\n")
+    env = dict(os.environ, RCLONE_CONFIG_LAB_TYPE="webdav", RCLONE_CONFIG_LAB_VENDOR="other",
+               RCLONE_CONFIG_LAB_URL=f"{lab.base}/lab/header/")
+    p = subprocess.run(["rclone", "copyto", str(f), "LAB:rclone.txt", "--retries", "3",
+                        "--low-level-retries", "1"], env=env, capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode != 0 and "449 Retry With" in p.stderr, p.stderr
+    agent = [c["user_agent"] for c in report(lab)["clients"]
+             if c["user_agent"].startswith("rclone/")]
+    assert len(agent) == 1, agent
+    # each of its 3 attempts: PROPFIND, PUT (449), DELETE
+    c = card(lab, agent[0], 9)
+    assert c["verdicts"] == {"looped": 1}, c
+    (retry,) = scenario(c, "header")["retries"]
+    assert retry["count"] == 3 and retry["request"]["method"] == "PUT", retry
+
+
 def node(lab, op: str) -> dict:
     work = lab.work / "node"
     work.mkdir(exist_ok=True)
