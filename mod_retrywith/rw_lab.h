@@ -47,4 +47,9 @@ const char *rw_lab_journal_path(void);
 /* The report: a handler hook of its own (DECLINED for other handlers). */
 int rw_lab_report(request_rec *r);
 
+/* Its two forms (rw_lab_render.c). clients: rw_lab_client *; cut: the
+ * journal was read from its end only. */
+void rw_lab_html(request_rec *r, const apr_array_header_t *clients, int cut);
+void rw_lab_json(request_rec *r, const apr_array_header_t *clients, int cut);
+
 #endif

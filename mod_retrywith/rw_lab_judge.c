@@ -1,10 +1,10 @@
 /* What a client did, judged from its journal lines alone: after a 449,
  * the client's next request with the same scenario, method and URI is its
  * retry; after a refusal, that next request is its correction. */
+#include <string.h>
+
 #include <apr_strings.h>
 #include <apr_hash.h>
-
-#include "httpd.h"
 
 #include "rw_lab_report.h"
 
@@ -159,7 +159,7 @@ void rw_lab_judge(apr_pool_t *p, rw_lab_client *c)
         APR_ARRAY_PUSH(s->entries, int) = i;
         /* a 400 is the request's fault; 403.22, 413 and 502 are this
          * server's limits on requests RFC 4918 allows */
-        if ((is_refusal(e) && e->status == HTTP_BAD_REQUEST) || is_bad_echo(e))
+        if ((is_refusal(e) && e->status == 400) || is_bad_echo(e))
             lint_add(p, c, rules, i);
         if (e->follow)
             continue;

@@ -7,6 +7,7 @@
 #include "httpd.h"
 #include "http_protocol.h"
 
+#include "rw_lab.h"
 #include "rw_lab_report.h"
 
 #define ENTRY(c, i) (&APR_ARRAY_IDX((c)->entries, (i), rw_lab_entry))

@@ -1,10 +1,12 @@
 /* The report card's model: the journal's lines by client and scenario, and
  * the verdicts rw_lab_judge draws from them (rw_lab_judge.c), rendered by
- * rw_lab_render.c. */
+ * rw_lab_render.c. APR only, no httpd header: the unit tests link
+ * rw_lab_judge.c directly. */
 #ifndef RW_LAB_REPORT_H
 #define RW_LAB_REPORT_H
 
-#include "httpd.h"
+#include <apr_pools.h>
+#include <apr_tables.h>
 
 /* One journal line. The strings are escaped log items, '-' when empty. */
 typedef struct {
@@ -66,9 +68,5 @@ const char *rw_lab_verdict_name(rw_lab_verdict v);
 const char *rw_lab_verdict_text(rw_lab_verdict v);
 
 void rw_lab_judge(apr_pool_t *p, rw_lab_client *c);
-
-/* clients: rw_lab_client *; cut: the journal was read from its end only. */
-void rw_lab_html(request_rec *r, const apr_array_header_t *clients, int cut);
-void rw_lab_json(request_rec *r, const apr_array_header_t *clients, int cut);
 
 #endif

@@ -170,6 +170,7 @@ int main(void)
     srunner_add_suite(sr, suite_echo());
     srunner_add_suite(sr, suite_xmlscan());
     srunner_add_suite(sr, suite_counters());
+    srunner_add_suite(sr, suite_lab());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

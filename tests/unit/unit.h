@@ -107,5 +107,6 @@ Suite *suite_body(void);
 Suite *suite_echo(void);
 Suite *suite_xmlscan(void);
 Suite *suite_counters(void);
+Suite *suite_lab(void);
 
 #endif /* UNIT_H */
