@@ -1,6 +1,7 @@
 /* What a client did, judged from its journal lines alone: after a 449,
  * the client's next request with the same scenario, method and URI is its
  * retry; after a refusal, that next request is its correction. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -43,6 +44,17 @@ static int is_refusal(const rw_lab_entry *e)
 static int is_bad_echo(const rw_lab_entry *e)
 {
     return !strncmp(e->sub, "449-echo-", 9);
+}
+
+/* The journal has a request when it ended, and a client's retry can end
+ * before the 449's line is written: the requests' order is their start. */
+static int by_start(const void *a, const void *b)
+{
+    const rw_lab_entry *x = a, *y = b;
+
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    return x->seq - y->seq;
 }
 
 /* entry.next: each request's next one with the same scenario, method and
@@ -150,6 +162,8 @@ void rw_lab_judge(apr_pool_t *p, rw_lab_client *c)
 
     c->scenarios = apr_array_make(p, 4, sizeof(rw_lab_scenario *));
     c->lint = apr_array_make(p, 4, sizeof(rw_lab_lint *));
+    qsort(c->entries->elts, c->entries->nelts, sizeof(rw_lab_entry),
+          by_start);
     link_resends(p, c);
     for (i = 0; i < c->entries->nelts; i++) {
         const rw_lab_entry *e = ENTRY(c, i);

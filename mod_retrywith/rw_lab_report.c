@@ -98,6 +98,7 @@ static apr_array_header_t *clients_of(apr_pool_t *p, char *text)
                                                  sizeof(rw_lab_client *));
     apr_hash_t *index = apr_hash_make(p);
     char *line, *last;
+    int seq = 0;
 
     for (line = apr_strtok(text, "\n", &last); line;
          line = apr_strtok(NULL, "\n", &last)) {
@@ -107,6 +108,7 @@ static apr_array_header_t *clients_of(apr_pool_t *p, char *text)
 
         if (!parse_line(line, &e))
             continue;   /* not a journal line of this version */
+        e.seq = seq++;
         key = apr_pstrcat(p, e.client, "\t", e.agent, NULL);
         c = apr_hash_get(index, key, APR_HASH_KEY_STRING);
         if (!c) {

@@ -15,6 +15,7 @@ typedef struct {
     int status;
     const char *sub, *rule, *echo, *missing, *field, *value;
     int echo_reply;         /* the request carried Ms-Echo-Reply */
+    int seq;                /* its line's place in the journal */
     int next;               /* the client's next request with the same
                                scenario, method and URI, or -1 */
     int follow;             /* a resend within an earlier 449's loop */
@@ -57,7 +58,8 @@ typedef struct {
 
 typedef struct {
     const char *client, *agent;
-    apr_array_header_t *entries;    /* rw_lab_entry, in journal order */
+    apr_array_header_t *entries;    /* rw_lab_entry; rw_lab_judge puts them
+                                       in the order they were sent */
     apr_array_header_t *scenarios;  /* rw_lab_scenario *, by first use */
     apr_array_header_t *lint;       /* rw_lab_lint *, by first occurrence */
     int counts[RW_LAB_VERDICTS];

@@ -7,17 +7,19 @@
 #include "rw_lab_report.h"
 
 /* One journal line: scenario, method, URI, status, sub-status note, rule,
- * echo note, whether it carried Ms-Echo-Reply. */
+ * echo note, whether it carried Ms-Echo-Reply, and when the request
+ * started (0: in journal order). */
 typedef struct {
     const char *scen, *method, *uri;
     int status;
     const char *sub, *rule, *echo;
     int reply;
+    long start;
 } line_row;
 
 #define MAX_LINES 8
-#define PUT449(u)   { "h", "PUT", u, 449, "449", "-", "issued", 0 }
-#define END         { NULL, NULL, NULL, 0, NULL, NULL, NULL, 0 }
+#define PUT449(u)   { "h", "PUT", u, 449, "449", "-", "issued", 0, 0 }
+#define END         { NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, 0 }
 
 typedef struct {
     const char *name;
@@ -31,57 +33,63 @@ typedef struct {
 
 static const judge_row judge_rows[] = {
     { "satisfied", { PUT449("/a"),
-        { "h", "PUT", "/a", 201, "-", "-", "satisfied", 1 }, END },
+        { "h", "PUT", "/a", 201, "-", "-", "satisfied", 1, 0 }, END },
       { V(RETRIED_ECHO, 1) }, 0, 0 },
     { "abandoned", { PUT449("/a"), END }, { V(ABANDONED, 1) }, 0, 0 },
     { "another URI is no retry", { PUT449("/a"),
-        { "h", "PUT", "/b", 201, "-", "-", "-", 0 }, END },
+        { "h", "PUT", "/b", 201, "-", "-", "-", 0, 0 }, END },
       { V(ABANDONED, 1) }, 0, 0 },
     { "another scenario is no retry", { PUT449("/a"),
-        { "s", "PUT", "/a", 201, "-", "-", "-", 0 }, END },
+        { "s", "PUT", "/a", 201, "-", "-", "-", 0, 0 }, END },
       { V(ABANDONED, 1) }, 0, 0 },
     { "looped 3 times", { PUT449("/a"), PUT449("/a"), PUT449("/a"), END },
       { V(LOOPED, 1) }, 0, 3 },
     { "loop through other methods", { PUT449("/a"),
-        { "h", "DELETE", "/a", 404, "-", "-", "-", 0 }, PUT449("/a"), END },
+        { "h", "DELETE", "/a", 404, "-", "-", "-", 0, 0 }, PUT449("/a"), END },
       { V(LOOPED, 1) }, 0, 2 },
     { "without the echo", { PUT449("/a"),
-        { "h", "PUT", "/a", 201, "-", "-", "-", 0 }, END },
+        { "h", "PUT", "/a", 201, "-", "-", "-", 0, 0 }, END },
       { V(NO_ECHO, 1) }, 0, 0 },
     { "still missing", { PUT449("/a"),
-        { "h", "PUT", "/a", 403, "449-final", "-", "final", 1 }, END },
+        { "h", "PUT", "/a", 403, "449-final", "-", "final", 1, 0 }, END },
       { V(STILL_MISSING, 1) }, 0, 0 },
     { "bad echo, in the lint", { PUT449("/a"),
-        { "h", "PUT", "/a", 400, "449-echo-forged", "-", "forged", 1 }, END },
+        { "h", "PUT", "/a", 400, "449-echo-forged", "-", "forged", 1, 0 }, END },
       { V(BAD_ECHO, 1) }, 1, 0 },
     { "corrected", {
-        { "s", "PROPFIND", "/", 400, "400.2", "depth.value", "-", 0 },
-        { "s", "PROPFIND", "/", 207, "-", "-", "-", 0 }, END },
+        { "s", "PROPFIND", "/", 400, "400.2", "depth.value", "-", 0, 0 },
+        { "s", "PROPFIND", "/", 207, "-", "-", "-", 0, 0 }, END },
       { V(CORRECTED, 1) }, 1, 0 },
     { "a 449 after a fault corrects it", {
-        { "h", "PUT", "/a", 400, "400.3", "if.syntax", "-", 0 },
+        { "h", "PUT", "/a", 400, "400.3", "if.syntax", "-", 0, 0 },
         PUT449("/a"), END },
       { V(CORRECTED, 1), V(ABANDONED, 1) }, 1, 0 },
     { "refused again: one rule twice", {
-        { "s", "UNLOCK", "/a", 400, "400.9", "lock-token.bare", "-", 0 },
-        { "s", "UNLOCK", "/a", 400, "400.9", "lock-token.bare", "-", 0 }, END },
+        { "s", "UNLOCK", "/a", 400, "400.9", "lock-token.bare", "-", 0, 0 },
+        { "s", "UNLOCK", "/a", 400, "400.9", "lock-token.bare", "-", 0, 0 }, END },
       { V(REFUSED_AGAIN, 1), V(NOT_CORRECTED, 1) }, 1, 0 },
     { "403.22 is no lint", {
         { "i", "PROPFIND", "/", 403, "403.22", "depth.propfind-infinity",
-          "-", 0 },
-        { "i", "PROPFIND", "/", 207, "-", "-", "-", 0 }, END },
+          "-", 0, 0 },
+        { "i", "PROPFIND", "/", 207, "-", "-", "-", 0, 0 }, END },
       { V(CORRECTED, 1) }, 0, 0 },
     { "413 is no lint", {
-        { "s", "PROPPATCH", "/a", 413, "400.6", "body.too-large", "-", 0 },
+        { "s", "PROPPATCH", "/a", 413, "400.6", "body.too-large", "-", 0, 0 },
         END },
       { V(NOT_CORRECTED, 1) }, 0, 0 },
     { "two rules, two lint rows", {
-        { "s", "PROPFIND", "/", 400, "400.2", "depth.value", "-", 0 },
-        { "s", "COPY", "/a", 400, "400.1", "destination.bad-escape", "-", 0 },
-        { "s", "PROPFIND", "/x", 400, "400.2", "depth.value", "-", 0 }, END },
+        { "s", "PROPFIND", "/", 400, "400.2", "depth.value", "-", 0, 0 },
+        { "s", "COPY", "/a", 400, "400.1", "destination.bad-escape", "-", 0, 0 },
+        { "s", "PROPFIND", "/x", 400, "400.2", "depth.value", "-", 0, 0 }, END },
       { V(NOT_CORRECTED, 3) }, 2, 0 },
+    /* a retry on another connection ended before the 449's line was
+     * written: the journal has them the other way round */
+    { "journal order is not request order", {
+        { "h", "PUT", "/a", 201, "-", "-", "satisfied", 1, 20 },
+        { "h", "PUT", "/a", 449, "449", "-", "issued", 0, 10 }, END },
+      { V(RETRIED_ECHO, 1) }, 0, 0 },
     { "quiet client", {
-        { "s", "PROPFIND", "/", 207, "-", "-", "-", 0 }, END },
+        { "s", "PROPFIND", "/", 207, "-", "-", "-", 0, 0 }, END },
       { 0 }, 0, 0 },
 };
 
@@ -107,6 +115,8 @@ static rw_lab_client *client_of(apr_pool_t *p, const judge_row *row)
         e->echo = l->echo;
         e->echo_reply = l->reply;
         e->missing = e->field = e->value = "-";
+        e->seq = (int)(l - row->lines);
+        e->time = l->start ? l->start : e->seq + 1;
     }
     return c;
 }
