@@ -130,52 +130,65 @@ static const char *field(apr_pool_t *p, const char *v, apr_size_t max)
     return ap_escape_logitem(p, n > max ? apr_pstrmemdup(p, v, max) : v);
 }
 
+/* The fields the notes of rw_record give, and how much of each is kept. */
+static const struct {
+    int at;
+    const char *note;
+    apr_size_t max;
+} noted[] = {
+    { RW_LAB_SUBSTATUS, "retrywith-substatus", RW_LAB_URI_MAX },
+    { RW_LAB_RULE, "retrywith-rule", RW_LAB_URI_MAX },
+    { RW_LAB_ECHO, "retrywith-echo", RW_LAB_URI_MAX },
+    { RW_LAB_MISSING, "retrywith-missing", RW_LAB_URI_MAX },
+    { RW_LAB_FIELD, "retrywith-field", RW_LAB_URI_MAX },
+    { RW_LAB_VALUE, "retrywith-value", RW_LAB_VALUE_MAX }
+};
+
+/* The journal line of request r, whose final answer is last's. */
+static const char *journal_line(request_rec *r, const request_rec *last,
+                                const char *scenario)
+{
+    apr_array_header_t *f = apr_array_make(r->pool, RW_LAB_NFIELDS,
+                                           sizeof(const char *));
+    const char *v[RW_LAB_NFIELDS];
+    apr_size_t i;
+
+    v[RW_LAB_TIME] = apr_psprintf(r->pool, "%" APR_TIME_T_FMT,
+                                  r->request_time);
+    v[RW_LAB_CLIENT] = field(r->pool, r->useragent_ip, RW_LAB_URI_MAX);
+    v[RW_LAB_AGENT] = field(r->pool, apr_table_get(r->headers_in,
+                                                   "User-Agent"),
+                            RW_LAB_AGENT_MAX);
+    v[RW_LAB_SCENARIO] = scenario;
+    v[RW_LAB_METHOD] = field(r->pool, r->method, RW_LAB_URI_MAX);
+    v[RW_LAB_URI] = field(r->pool, r->unparsed_uri, RW_LAB_URI_MAX);
+    v[RW_LAB_STATUS] = apr_itoa(r->pool, last->status);
+    v[RW_LAB_ECHO_REPLY] = apr_table_get(r->headers_in, "Ms-Echo-Reply")
+                           ? "1" : "0";
+    for (i = 0; i < sizeof(noted) / sizeof(noted[0]); i++)
+        v[noted[i].at] = field(r->pool, apr_table_get(last->notes,
+                                                      noted[i].note),
+                               noted[i].max);
+    for (i = 0; i < RW_LAB_NFIELDS; i++)
+        APR_ARRAY_PUSH(f, const char *) = v[i];
+    return apr_pstrcat(r->pool, apr_array_pstrcat(r->pool, f, '\t'), "\n",
+                       NULL);
+}
+
 int rw_lab_log(request_rec *r)
 {
     request_rec *last = r;
     const rw_dir_conf *c;
-    const char *f[RW_LAB_NFIELDS], *line;
-    apr_table_t *n;
-    apr_size_t len;
+    const char *line;
     apr_status_t rv;
-    int i;
 
     while (last->next)
         last = last->next;
     c = ap_get_module_config(last->per_dir_config, &retrywith_module);
     if (!journal || !c || !c->lab)
         return DECLINED;
-    n = last->notes;
-    f[RW_LAB_TIME] = apr_psprintf(r->pool, "%" APR_TIME_T_FMT,
-                                  r->request_time);
-    f[RW_LAB_CLIENT] = field(r->pool, r->useragent_ip, RW_LAB_URI_MAX);
-    f[RW_LAB_AGENT] = field(r->pool, apr_table_get(r->headers_in,
-                                                   "User-Agent"),
-                            RW_LAB_AGENT_MAX);
-    f[RW_LAB_SCENARIO] = c->lab;
-    f[RW_LAB_METHOD] = field(r->pool, r->method, RW_LAB_URI_MAX);
-    f[RW_LAB_URI] = field(r->pool, r->unparsed_uri, RW_LAB_URI_MAX);
-    f[RW_LAB_STATUS] = apr_itoa(r->pool, last->status);
-    f[RW_LAB_SUBSTATUS] = field(r->pool, apr_table_get(n,
-                                "retrywith-substatus"), RW_LAB_URI_MAX);
-    f[RW_LAB_RULE] = field(r->pool, apr_table_get(n, "retrywith-rule"),
-                           RW_LAB_URI_MAX);
-    f[RW_LAB_ECHO] = field(r->pool, apr_table_get(n, "retrywith-echo"),
-                           RW_LAB_URI_MAX);
-    f[RW_LAB_ECHO_REPLY] = apr_table_get(r->headers_in, "Ms-Echo-Reply")
-                           ? "1" : "0";
-    f[RW_LAB_MISSING] = field(r->pool, apr_table_get(n, "retrywith-missing"),
-                              RW_LAB_URI_MAX);
-    f[RW_LAB_FIELD] = field(r->pool, apr_table_get(n, "retrywith-field"),
-                            RW_LAB_URI_MAX);
-    f[RW_LAB_VALUE] = field(r->pool, apr_table_get(n, "retrywith-value"),
-                            RW_LAB_VALUE_MAX);
-    line = f[0];
-    for (i = 1; i < RW_LAB_NFIELDS; i++)
-        line = apr_pstrcat(r->pool, line, "\t", f[i], NULL);
-    line = apr_pstrcat(r->pool, line, "\n", NULL);
-    len = strlen(line);
-    rv = apr_file_write_full(journal, line, len, NULL);
+    line = journal_line(r, last, c->lab);
+    rv = apr_file_write_full(journal, line, strlen(line), NULL);
     if (rv != APR_SUCCESS)
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, RW_LOGNO(00108)
                       "RetryWithLabJournal: cannot write to %s",
