@@ -31,3 +31,22 @@ httpd_paths() {
     RW_APACHE_MODULE_DIR=${RW_APACHE_MODULE_DIR:-$HTTPD_MODULE_DIR}
     export RW_APACHE2 RW_APACHE_MODULE_DIR
 }
+
+# The client lab (tests/lab/server/) added to a private configuration made
+# by mkconf.sh: a folder per scenario, the page, the journal (started
+# afresh). The caller sets top and has run httpd_paths.
+#   add_lab RUNDIR CONF
+add_lab() {
+    _run=$1 _conf=$2
+    for _s in strict header property lock-owner depth prop-list infinite-depth no-echo; do
+        mkdir -p "$_run/lab/$_s"
+    done
+    mkdir -p "$_run/lab-page"
+    cp "$top/tests/lab/server/index.html" "$_run/lab-page/index.html"
+    chown -R "$(sed -n 's/^User //p' "$_conf")" "$_run/lab" 2>/dev/null || true
+    rm -f "$_run/logs/lab-journal"
+    sed -e "s|@RUN@|$_run|g; s|@LAB@|$_run/lab|g; s|@PAGE@|$_run/lab-page|g" \
+        -e "s|@MODDIR@|$HTTPD_MODULE_DIR|g" \
+        "$top/tests/lab/server/lab.conf" > "$_run/lab.conf"
+    echo "Include \"$_run/lab.conf\"" >> "$_conf"
+}

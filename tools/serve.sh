@@ -39,21 +39,6 @@ start) ;;
 *) echo "usage: $0 [start|--lab|stop]" >&2; exit 2 ;;
 esac
 
-# The lab: a folder per scenario, the page, the journal (started afresh).
-add_lab() {
-    lab_dir="$run/lab" page="$run/lab-page"
-    for s in strict header property lock-owner depth prop-list infinite-depth no-echo; do
-        mkdir -p "$lab_dir/$s"
-    done
-    mkdir -p "$page"
-    cp "$top/tests/lab/server/index.html" "$page/index.html"
-    chown -R "$(sed -n 's/^User //p' "$conf")" "$lab_dir" 2>/dev/null || true
-    rm -f "$run/logs/lab-journal"
-    sed -e "s|@RUN@|$run|g; s|@LAB@|$lab_dir|g; s|@PAGE@|$page|g" \
-        -e "s|@MODDIR@|$HTTPD_MODULE_DIR|g" \
-        "$top/tests/lab/server/lab.conf" > "$run/lab.conf"
-    echo "Include \"$run/lab.conf\"" >> "$conf"
-}
 
 "$top/tools/deps.sh" build
 "$top/tools/build.sh" >/dev/null
@@ -61,7 +46,7 @@ httpd_paths
 httpd=$HTTPD_BIN
 
 "$top/tools/mkconf.sh" "$run" "$port" "$share"
-[ -z "$lab" ] || add_lab
+[ -z "$lab" ] || add_lab "$run" "$conf"
 
 stop >/dev/null 2>&1 || true
 "$httpd" -f "$conf" -t >/dev/null 2>&1 || { "$httpd" -f "$conf" -t; exit 1; }

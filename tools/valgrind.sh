@@ -1,7 +1,7 @@
 #!/bin/sh
 # One pass of httpd -X (a single process) under valgrind's memcheck with
-# mod_dav_fs and mod_retrywith, driven by litmus and by a request for every
-# refusal and 449 path. Clean means: no memcheck error, and no leak record
+# mod_dav_fs and mod_retrywith, driven by litmus, by a request for every
+# refusal and 449 path, and by the lab's journal and report cards. Clean means: no memcheck error, and no leak record
 # whose stack passes through mod_retrywith or dav/.
 #   tools/valgrind.sh            prints a summary; exit status 0 when clean
 set -u
@@ -16,6 +16,7 @@ w="$top/build-valgrind"
 rm -rf "$w"; mkdir -p "$w"
 port=$(free_port)
 tools/mkconf.sh "$w/run" "$port" "$w/share"
+add_lab "$w/run" "$w/run/httpd.conf"   # the lab's journal and report too
 mkdir -p "$w/share/retry"; chown www-data "$w/share/retry" 2>/dev/null || true
 log="$w/memcheck.log"
 valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect \
@@ -65,6 +66,15 @@ c -X PROPPATCH --data '<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><x:c xmln
 c "http://127.0.0.1:$port/retrywith-status"
 c "http://127.0.0.1:$port/retrywith-status?json"
 c -X POST --data x "http://127.0.0.1:$port/retrywith-status"
+lab="http://127.0.0.1:$port/lab"
+c -T "$w/f.txt" "$lab/header/a.txt"
+c -T "$w/f.txt" "$lab/header/a.txt"
+c -T "$w/f.txt" -H "X-Lab-Ack: yes" -H "Ms-Echo-Reply: garbage" "$lab/header/a.txt"
+c -X PROPFIND -H "Depth: 2" -A 'ua "with" <quotes>' "$lab/strict/"
+c -X PROPFIND -H "Depth: 1" "$lab/strict/"
+c -X UNLOCK -H "Lock-Token: opaquelocktoken:x" "$lab/strict/a.txt"
+c "$lab/report"
+c "$lab/report?format=json"
 echo
 ( cd "$w" && litmus -k "$base/" >litmus.out 2>&1 )
 grep -E "^<- summary" "$w/litmus.out"
