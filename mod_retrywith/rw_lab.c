@@ -141,7 +141,8 @@ static const struct {
     { RW_LAB_ECHO, "retrywith-echo", RW_LAB_URI_MAX },
     { RW_LAB_MISSING, "retrywith-missing", RW_LAB_URI_MAX },
     { RW_LAB_FIELD, "retrywith-field", RW_LAB_URI_MAX },
-    { RW_LAB_VALUE, "retrywith-value", RW_LAB_VALUE_MAX }
+    { RW_LAB_VALUE, "retrywith-value", RW_LAB_VALUE_MAX },
+    { RW_LAB_REASON, "retrywith-reason", RW_LAB_URI_MAX }
 };
 
 /* The journal line of request r, whose final answer is last's. */

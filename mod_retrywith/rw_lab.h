@@ -27,6 +27,7 @@ enum {
     RW_LAB_MISSING,         /* the retrywith-missing note */
     RW_LAB_FIELD,           /* the retrywith-field note */
     RW_LAB_VALUE,           /* the retrywith-value note, truncated */
+    RW_LAB_REASON,          /* the retrywith-reason note: the rule's text */
     RW_LAB_NFIELDS
 };
 

@@ -100,12 +100,14 @@ static void html_lint(request_rec *r, const rw_lab_client *c)
         return;
     }
     ap_rputs("<table class=\"lint\"><tr><th>rule (dav/RULES.md)</th>"
-             "<th>sub-status</th><th>times</th><th>example</th></tr>\n", r);
+             "<th>sub-status</th><th>why</th><th>times</th><th>example</th>"
+             "</tr>\n", r);
     for (i = 0; i < c->lint->nelts; i++) {
         const rw_lab_lint *l = APR_ARRAY_IDX(c->lint, i, rw_lab_lint *);
         const rw_lab_entry *e = ENTRY(c, l->example);
         ap_rvputs(r, "<tr><td><code>", h(r, l->rule), "</code></td><td>",
-                  h(r, l->sub), "</td><td>", apr_itoa(r->pool, l->count),
+                  h(r, l->sub), "</td><td>", h(r, e->reason), "</td><td>",
+                  apr_itoa(r->pool, l->count),
                   "</td><td>", h(r, e->method), " ", h(r, e->uri), NULL);
         if (strcmp(e->field, "-"))
             ap_rvputs(r, "<br><code>", h(r, e->field), ": ", h(r, e->value),
@@ -259,11 +261,12 @@ static void json_lint(request_rec *r, const rw_lab_client *c)
     for (i = 0; i < c->lint->nelts; i++) {
         const rw_lab_lint *l = APR_ARRAY_IDX(c->lint, i, rw_lab_lint *);
         const rw_lab_entry *e = ENTRY(c, l->example);
-        ap_rprintf(r, "%s{\"rule\":%s,\"substatus\":%s,\"count\":%d,"
-                   "\"example\":{\"method\":%s,\"uri\":%s,\"field\":%s,"
-                   "\"value\":%s}}", i ? "," : "", js(r, l->rule),
-                   js(r, l->sub), l->count, js(r, e->method), js(r, e->uri),
-                   js(r, e->field), js(r, e->value));
+        ap_rprintf(r, "%s{\"rule\":%s,\"substatus\":%s,\"reason\":%s,"
+                   "\"count\":%d,\"example\":{\"method\":%s,\"uri\":%s,"
+                   "\"field\":%s,\"value\":%s}}", i ? "," : "",
+                   js(r, l->rule), js(r, l->sub), js(r, e->reason), l->count,
+                   js(r, e->method), js(r, e->uri), js(r, e->field),
+                   js(r, e->value));
     }
     ap_rputs("]", r);
 }

@@ -53,6 +53,7 @@ static int parse_line(char *line, rw_lab_entry *e)
     e->missing = f[RW_LAB_MISSING];
     e->field = f[RW_LAB_FIELD];
     e->value = f[RW_LAB_VALUE];
+    e->reason = f[RW_LAB_REASON];
     e->next = -1;
     e->follow = 0;
     return 1;

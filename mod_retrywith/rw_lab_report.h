@@ -13,7 +13,7 @@ typedef struct {
     apr_int64_t time;
     const char *client, *agent, *scenario, *method, *uri;
     int status;
-    const char *sub, *rule, *echo, *missing, *field, *value;
+    const char *sub, *rule, *echo, *missing, *field, *value, *reason;
     int echo_reply;         /* the request carried Ms-Echo-Reply */
     int seq;                /* its line's place in the journal */
     int next;               /* the client's next request with the same

@@ -1,6 +1,6 @@
 /* The one place that records what became of a request the module checked:
  * the notes the access log and the lab journal read (retrywith-substatus,
- * -echo, -rule, -field, -value, -missing), the live counters, and one
+ * -echo, -rule, -field, -value, -reason, -missing), the live counters, and one
  * error_log line at info for each request the module answered itself. */
 #include <apr_strings.h>
 
@@ -48,6 +48,7 @@ static void record_refusal(const rw_req *q)
     apr_table_setn(q->r->notes, "retrywith-substatus", sub);
     apr_table_setn(q->r->notes, "retrywith-rule", rwdav_error_id_name(e->id));
     apr_table_setn(q->r->notes, "retrywith-field", e->field);
+    apr_table_setn(q->r->notes, "retrywith-reason", e->reason);
     if (q->v.value)
         apr_table_setn(q->r->notes, "retrywith-value", q->v.value);
     if (rwdav_error_depth_denied(e))
@@ -95,6 +96,7 @@ static void record_bad_echo(const rw_req *q)
 
     apr_table_setn(r->notes, "retrywith-substatus", note);
     apr_table_setn(r->notes, "retrywith-echo", name);
+    apr_table_setn(r->notes, "retrywith-reason", rw_echo_reason(v));
     rw_status_count((rw_outcome)(RW_OUT_ECHO_MALFORMED + v - 1));
     rw_status_bad_echo(r, v);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, RW_LOGNO(00105)

@@ -161,8 +161,9 @@ def test_curl_does_not_retry_a_449(lab):
     fix = scenario(c, "strict")["refusals"]
     assert [(r["verdict"], r["request"]["substatus"], r["then"]["status"]) for r in fix] \
         == [("corrected", "400.2", 207)]
-    assert [(l["rule"], l["substatus"], l["count"], l["example"]["field"],
-             l["example"]["value"]) for l in c["lint"]] == [("depth.value", "400.2", 1, "Depth", "2")]
+    assert [(l["rule"], l["substatus"], l["reason"], l["count"], l["example"]["field"],
+             l["example"]["value"]) for l in c["lint"]] \
+        == [("depth.value", "400.2", "Depth must be 0, 1 or infinity", 1, "Depth", "2")]
 
 
 def test_rclone_loops_on_a_449(lab):
@@ -206,6 +207,7 @@ def test_npm_webdav_library_bare_lock_token_in_its_lint(lab):
     assert len(bare) == 1, c["lint"]
     assert bare[0]["substatus"] == "400.9" and bare[0]["example"]["method"] == "UNLOCK"
     assert bare[0]["example"]["field"] == "Lock-Token"
+    assert "<" in bare[0]["reason"], bare[0]     # says how a token is written
     assert bare[0]["example"]["value"].startswith("opaquelocktoken:"), bare[0]
     assert c["verdicts"].get("not-corrected") == 1, c["verdicts"]
 

@@ -114,7 +114,7 @@ static rw_lab_client *client_of(apr_pool_t *p, const judge_row *row)
         e->rule = l->rule;
         e->echo = l->echo;
         e->echo_reply = l->reply;
-        e->missing = e->field = e->value = "-";
+        e->missing = e->field = e->value = e->reason = "-";
         e->seq = (int)(l - row->lines);
         e->time = l->start ? l->start : e->seq + 1;
     }
