@@ -224,6 +224,10 @@ int rwdav_error_depth_denied(const rwdav_error *e);
  * "400.N" for its rule family, except the refusal of an infinite-depth
  * PROPFIND, which IIS answers "403.22" (Infinite depth is denied). */
 const char *rwdav_error_substatus(const rwdav_error *e);
+/* Its minor sub-status, the N of 400.N or the 22 of 403.22 (the DAV:error
+ * body's errcode), and the element that names it in that body. */
+int rwdav_error_minor(const rwdav_error *e);
+const char *rwdav_error_element(const rwdav_error *e);
 /* Its [MS-WDV] §2.2.3 Extended-error for X-MSDAVEXT_ERROR: the status
  * and the minor sub-status as digits, 400.2 -> 40002, 403.22 -> 40322. */
 int rwdav_error_extended(const rwdav_error *e);

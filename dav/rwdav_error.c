@@ -376,12 +376,23 @@ const char *rwdav_error_substatus(const rwdav_error *e)
     return (e->sub >= 0 && e->sub <= RWDAV_SUB_MAX) ? fam[e->sub] : "400";
 }
 
-int rwdav_error_extended(const rwdav_error *e)
+int rwdav_error_minor(const rwdav_error *e)
 {
     if (rwdav_error_depth_denied(e))
-        return 40322;
-    return 40000 + ((e->sub >= 0 && e->sub <= RWDAV_SUB_MAX) ? (int)e->sub
-                                                              : 0);
+        return 22;
+    return (e->sub >= 0 && e->sub <= RWDAV_SUB_MAX) ? (int)e->sub : 0;
+}
+
+const char *rwdav_error_element(const rwdav_error *e)
+{
+    return rwdav_error_depth_denied(e) ? "infinite-depth-denied"
+                                       : rwdav_substatus_element(e->sub);
+}
+
+int rwdav_error_extended(const rwdav_error *e)
+{
+    return (rwdav_error_depth_denied(e) ? 40300 : 40000)
+           + rwdav_error_minor(e);
 }
 
 rwdav_error *rwdav_fault(apr_pool_t *p, rwdav_error_id id, apr_size_t offset)

@@ -133,11 +133,11 @@ static void origin_of(request_rec *r, const char *hh, rwdav_origin *o)
  * to)? A client may have learnt it from the backend's own hrefs. */
 static int names_backend(request_rec *r, const rwdav_uri *u)
 {
+    const char *url = rw_proxy_backend(r);
     apr_uri_t b;
     rwdav_origin o;
 
-    if (!r->filename || strncmp(r->filename, "proxy:", 6)
-        || apr_uri_parse(r->pool, r->filename + 6, &b) != APR_SUCCESS
+    if (!url || apr_uri_parse(r->pool, url, &b) != APR_SUCCESS
         || !b.scheme || !b.hostname)
         return 0;
     o.scheme = b.scheme;

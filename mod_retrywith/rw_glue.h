@@ -87,6 +87,8 @@ int rw_origin_known(request_rec *r, const rw_dir_conf *conf,
  * be NULL) tells whether that backend is the one r goes to. */
 void rw_proxy_init(void);
 int rw_proxied(const request_rec *r);
+/* The backend URL mod_proxy forwards r to, or NULL. */
+const char *rw_proxy_backend(const request_rec *r);
 const char *rw_proxy_map(request_rec *r, const rwdav_uri *dst, int *same);
 
 /* The handler ordered before mod_dav's and mod_proxy's (rw_check.c). */

@@ -13,6 +13,7 @@
 #include "http_config.h"
 #include "http_log.h"
 #include "http_protocol.h"
+#include "http_request.h"
 
 #include "rw_glue.h"
 #include "rw_lab.h"
@@ -144,6 +145,8 @@ int rw_lab_report(request_rec *r)
 
     if (!r->handler || strcmp(r->handler, RW_LAB_REPORT_HANDLER))
         return DECLINED;
+    r->allowed = (AP_METHOD_BIT << M_GET);
+    ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);   /* Allow: */
     if (r->method_number != M_GET)
         return HTTP_METHOD_NOT_ALLOWED;
     if (!path) {

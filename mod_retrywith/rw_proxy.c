@@ -29,6 +29,12 @@ int rw_proxied(const request_rec *r)
                || !strncmp(r->handler, "proxy:", 6));
 }
 
+const char *rw_proxy_backend(const request_rec *r)
+{
+    return r->filename && !strncmp(r->filename, "proxy:", 6)
+           ? r->filename + 6 : NULL;
+}
+
 /* The backend URL of a mapped path as the backend will see it: with
  * ProxyPreserveHost (of the location that maps the path) the backend gets
  * the client's Host, so the URL names that authority; a balancer's member
@@ -75,7 +81,7 @@ static int same_server(apr_pool_t *p, const char *a, const char *b)
 
 const char *rw_proxy_map(request_rec *r, const rwdav_uri *dst, int *same)
 {
-    const char *path, *url, *mapped = NULL;
+    const char *path, *url, *mine, *mapped = NULL;
     request_rec *sub;
 
     if (!proxy_mod)
@@ -83,12 +89,11 @@ const char *rw_proxy_map(request_rec *r, const rwdav_uri *dst, int *same)
     path = apr_pstrmemdup(r->pool, dst->path.p, dst->path.len);
     sub = ap_sub_req_method_uri(r->method, path, r, NULL);
     /* mod_proxy claims the path: its canonical backend URL */
-    if (sub->status == HTTP_OK && rw_proxied(sub) && sub->filename
-        && !strncmp(sub->filename, "proxy:", 6)) {
-        url = sub->filename + 6;
+    if (sub->status == HTTP_OK && rw_proxied(sub)
+        && (url = rw_proxy_backend(sub)) != NULL) {
         if (same)
-            *same = r->filename && !strncmp(r->filename, "proxy:", 6)
-                    && same_server(r->pool, url, r->filename + 6);
+            *same = (mine = rw_proxy_backend(r)) != NULL
+                    && same_server(r->pool, url, mine);
         mapped = as_backend_sees(r, sub, url);
     }
     ap_destroy_sub_req(sub);

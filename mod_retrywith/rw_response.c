@@ -87,7 +87,6 @@ static void begin_error(request_rec *r, int status, const char *status_line)
 static int refusal(request_rec *r, const rwdav_error *e)
 {
     const char *sub = rwdav_error_substatus(e);
-    int denied = rwdav_error_depth_denied(e);
     const char *why = e->detail ? apr_pstrcat(r->pool, e->reason, " (",
                                               e->detail, ")", NULL)
                                 : e->reason;
@@ -102,10 +101,8 @@ static int refusal(request_rec *r, const rwdav_error *e)
                APR_SIZE_T_FMT "\"/>\n"
                "<m:human-readable errcode=\"%d\">\n%s\n</m:human-readable>\n"
                "</D:error>\n",
-               denied ? "infinite-depth-denied"
-                      : rwdav_substatus_element(e->sub), sub,
-               rwdav_error_id_name(e->id), e->field, e->offset,
-               denied ? 22 : (int)e->sub, reason);
+               rwdav_error_element(e), sub, rwdav_error_id_name(e->id),
+               e->field, e->offset, rwdav_error_minor(e), reason);
     return DONE;
 }
 

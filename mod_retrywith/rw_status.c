@@ -237,6 +237,16 @@ static void page_html(request_rec *r, const rw_ct_snapshot *sn)
                sn->pending, RW_CT_PENDING, (apr_uint64_t)sn->untracked);
 }
 
+/* The counters now, 449s whose echo expired unanswered counted first. */
+static rw_ct_snapshot *snapshot(request_rec *r)
+{
+    rw_ct_snapshot *sn = apr_palloc(r->pool, sizeof(*sn));
+
+    rw_ct_sweep(ct, (uint32_t)apr_time_sec(apr_time_now()));
+    rw_ct_snapshot_take(ct, sn);
+    return sn;
+}
+
 /* mod_status's page (its optional status hook): the outcomes and the 449
  * life cycle per User-Agent family; with ?auto one "Key: value" line each. */
 int rw_status_hook(request_rec *r, int flags)
@@ -247,9 +257,7 @@ int rw_status_hook(request_rec *r, int flags)
 
     if (!ct)
         return OK;
-    rw_ct_sweep(ct, (uint32_t)apr_time_sec(apr_time_now()));
-    sn = apr_palloc(r->pool, sizeof(*sn));
-    rw_ct_snapshot_take(ct, sn);
+    sn = snapshot(r);
     if (!brief)
         ap_rputs("<hr />\n<h2>mod_retrywith</h2>\n<table><tr><th>outcome"
                  "</th><th>requests</th></tr>\n", r);
@@ -299,10 +307,7 @@ int rw_status_page(request_rec *r)
                         "(see the error_log)\n", r);
         return OK;
     }
-    /* 449s whose echo expired unanswered are counted now */
-    rw_ct_sweep(ct, (uint32_t)apr_time_sec(apr_time_now()));
-    sn = apr_palloc(r->pool, sizeof(*sn));
-    rw_ct_snapshot_take(ct, sn);
+    sn = snapshot(r);
     if (json)
         page_json(r, sn);
     else if (prom)

@@ -220,19 +220,25 @@ typedef struct {
     rwdav_error_id id;
     int denied;
     const char *substatus;
+    int minor;                  /* the body's errcode */
+    const char *element;        /* the body's R: element */
     int extended;               /* X-MSDAVEXT_ERROR's Extended-error */
 } name_row;
 
 static const name_row name_rows[] = {
-    { RWDAV_E_DEPTH_PROPFIND_INFINITY, 1, "403.22", 40322 },
-    { RWDAV_E_DEPTH_PROPFIND_ABSENT,   1, "403.22", 40322 },
-    { RWDAV_E_DEPTH_VALUE,             0, "400.2",  40002 },
-    { RWDAV_E_DEPTH_COPY,              0, "400.2",  40002 },
-    { RWDAV_E_DEST_BAD_ESCAPE,         0, "400.1",  40001 },
-    { RWDAV_E_IF_SYNTAX,               0, "400.3",  40003 },
-    { RWDAV_E_TRANSLATE_VALUE,         0, "400.5",  40005 },
-    { RWDAV_E_BODY_TOO_LARGE,          0, "400.6",  40006 },
-    { RWDAV_E_TIMEOUT_VALUE,           0, "400.8",  40008 },
+    { RWDAV_E_DEPTH_PROPFIND_INFINITY, 1, "403.22", 22,
+      "infinite-depth-denied", 40322 },
+    { RWDAV_E_DEPTH_PROPFIND_ABSENT, 1, "403.22", 22,
+      "infinite-depth-denied", 40322 },
+    { RWDAV_E_DEPTH_VALUE, 0, "400.2", 2, "invalid-depth-header", 40002 },
+    { RWDAV_E_DEPTH_COPY, 0, "400.2", 2, "invalid-depth-header", 40002 },
+    { RWDAV_E_DEST_BAD_ESCAPE, 0, "400.1", 1, "invalid-destination-header",
+      40001 },
+    { RWDAV_E_IF_SYNTAX, 0, "400.3", 3, "invalid-if-header", 40003 },
+    { RWDAV_E_TRANSLATE_VALUE, 0, "400.5", 5, "invalid-translate-header",
+      40005 },
+    { RWDAV_E_BODY_TOO_LARGE, 0, "400.6", 6, "invalid-request-body", 40006 },
+    { RWDAV_E_TIMEOUT_VALUE, 0, "400.8", 8, "invalid-timeout", 40008 },
 };
 
 START_TEST(test_refusal_names)
@@ -243,6 +249,8 @@ START_TEST(test_refusal_names)
 
     ck_assert_int_eq(rwdav_error_depth_denied(e), row->denied);
     ck_assert_str_eq(rwdav_error_substatus(e), row->substatus);
+    ck_assert_int_eq(rwdav_error_minor(e), row->minor);
+    ck_assert_str_eq(rwdav_error_element(e), row->element);
     ck_assert_int_eq(rwdav_error_extended(e), row->extended);
     apr_pool_destroy(p);
 }
